@@ -1,0 +1,42 @@
+# The one entry point for developers and CI. `make run` and `make test` each install what they need themselves.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DJANGO_DEBUG=true
+
+.PHONY: help run test lint fmt check migrations clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed  ## serve the API on http://127.0.0.1:8000 (DEBUG on, SQLite, demo account)
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed  ## ruff format check + ruff lint
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+check: lint  ## lint, Django's system checks, migrations up to date
+	$(DEV_ENV) $(PY) manage.py check
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+test: check  ## lint, checks, then the whole test suite
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+fmt: $(VENV)/.installed  ## fix what ruff can fix, then format
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations: $(VENV)/.installed  ## write new migrations after a model change
+	$(DEV_ENV) $(PY) manage.py makemigrations users
+
+clean:  ## remove the virtualenv and caches (keeps db.sqlite3 and media/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache

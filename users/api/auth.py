@@ -1,0 +1,243 @@
+"""Accounts and JWT sessions: register, login, refresh, logout, the caller's profile and password change."""
+
+from django.contrib.auth import authenticate
+from drf_yasg.utils import swagger_auto_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenRefreshView
+
+from users.models import User
+from users.services import user_change_password, user_delete, user_register, user_tokens
+
+INVALID_CREDENTIALS = "No active account found with the given credentials."
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """The caller's profile. Username and e-mail are unique regardless of letter case."""
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email"]
+        read_only_fields = ["id"]
+
+    def validate_email(self, value: str) -> str:
+        email = User.objects.normalize_email(value)
+        taken = User.objects.filter(email=email)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError("A user with this email already exists.")
+        return email
+
+    def validate_username(self, value: str) -> str:
+        username = value.strip()
+        taken = User.objects.filter(username__iexact=username)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError("A user with that username already exists.")
+        return username
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+
+    def validate_email(self, value: str) -> str:
+        return UserSerializer().validate_email(value)
+
+
+class LoginSerializer(serializers.Serializer):
+    """Accepts the e-mail or the username under any of the three keys the clients use."""
+
+    email = serializers.CharField(required=False, allow_blank=True)
+    username = serializers.CharField(required=False, allow_blank=True)
+    email_or_username = serializers.CharField(required=False, allow_blank=True)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+
+    def validate(self, attrs):
+        identifier = (attrs.get("email_or_username") or attrs.get("email") or attrs.get("username") or "").strip()
+        if not identifier:
+            raise serializers.ValidationError({"email_or_username": ["Send email, username or email_or_username."]})
+        attrs["identifier"] = identifier
+        return attrs
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class LoginResponseSerializer(TokenPairSerializer):
+    username = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class RefreshTokenSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+class RefreshSerializer(TokenRefreshSerializer):
+    """SimpleJWT's refresh, but a token whose user was deleted is a 401 like any other dead token (not a 500)."""
+
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except User.DoesNotExist as exc:
+            raise AuthenticationFailed("No active account found for the given token.", "no_active_account") from exc
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ChangePasswordSerializer(serializers.Serializer):
+    current_password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    new_password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+    def validate_current_password(self, value: str) -> str:
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError("Current password is incorrect.")
+        return value
+
+
+class PublicView(APIView):
+    """An endpoint anyone may call. A stale token in the header is ignored rather than refused, and a failed
+    login is still a 401 (DRF turns 401 into 403 when a view names no authentication scheme)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+def _find_login_user(identifier: str) -> User | None:
+    """An e-mail matches case-insensitively (stored lower-cased); otherwise the username, case-insensitively."""
+    if "@" in identifier:
+        user = User.objects.filter(email=User.objects.normalize_email(identifier)).first()
+        if user is not None:
+            return user
+    return User.objects.filter(username__iexact=identifier).first()
+
+
+class RegisterView(PublicView):
+    @swagger_auto_schema(
+        tags=["Auth"],
+        operation_summary="Create an account",
+        operation_description="The e-mail (lower-cased) becomes the username. Django's password rules apply.",
+        request_body=RegisterSerializer,
+        responses={201: UserSerializer},
+    )
+    def post(self, request):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_register(**serializer.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(PublicView):
+    @swagger_auto_schema(
+        tags=["Auth"],
+        operation_summary="Log in and get a token pair",
+        operation_description=(
+            "Send the password with `email`, `username` or `email_or_username`. Answers the access and refresh "
+            "tokens plus the account's username and e-mail. Wrong credentials or an inactive account: 401."
+        ),
+        request_body=LoginSerializer,
+        responses={200: LoginResponseSerializer, 401: DetailSerializer},
+    )
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        candidate = _find_login_user(serializer.validated_data["identifier"])
+        user = authenticate(
+            request,
+            username=candidate.username if candidate else serializer.validated_data["identifier"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None:
+            raise AuthenticationFailed(INVALID_CREDENTIALS)
+        return Response({**user_tokens(user=user), "username": user.username, "email": user.email})
+
+
+class RefreshView(TokenRefreshView):
+    serializer_class = RefreshSerializer
+
+    @swagger_auto_schema(
+        tags=["Auth"],
+        operation_summary="Exchange a refresh token for a new access token",
+        operation_description="The same refresh token keeps working until it expires or is logged out.",
+        request_body=RefreshTokenSerializer,
+        responses={200: TokenPairSerializer, 401: DetailSerializer},
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(APIView):
+    @swagger_auto_schema(
+        tags=["Auth"],
+        operation_summary="Log out: blacklist a refresh token",
+        request_body=RefreshTokenSerializer,
+        responses={200: DetailSerializer, 400: DetailSerializer},
+    )
+    def post(self, request):
+        serializer = RefreshTokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            token = RefreshToken(serializer.validated_data["refresh"])
+        except TokenError as exc:
+            raise serializers.ValidationError({"refresh": [str(exc)]}) from exc
+        if str(token.payload.get("user_id")) != str(request.user.pk):
+            raise serializers.ValidationError({"refresh": ["This refresh token belongs to another session."]})
+        token.blacklist()
+        return Response({"detail": "Successfully logged out."})
+
+
+class MeView(generics.RetrieveUpdateDestroyAPIView):
+    """The caller's own account: read, rename, change e-mail, or delete with everything it owns."""
+
+    serializer_class = UserSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_object(self):
+        return self.request.user
+
+    @swagger_auto_schema(tags=["Auth"], operation_summary="Delete my account, its data and its files")
+    def delete(self, request, *args, **kwargs):
+        user_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @swagger_auto_schema(tags=["Auth"], operation_summary="My account")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @swagger_auto_schema(tags=["Auth"], operation_summary="Replace my username and e-mail")
+    def put(self, request, *args, **kwargs):
+        return super().put(request, *args, **kwargs)
+
+    @swagger_auto_schema(tags=["Auth"], operation_summary="Change my username or e-mail")
+    def patch(self, request, *args, **kwargs):
+        return super().patch(request, *args, **kwargs)
+
+
+class ChangePasswordView(APIView):
+    @swagger_auto_schema(
+        tags=["Auth"],
+        operation_summary="Change my password",
+        operation_description="Every refresh token issued before is revoked; the answer carries a fresh pair.",
+        request_body=ChangePasswordSerializer,
+        responses={200: TokenPairSerializer},
+    )
+    def post(self, request):
+        serializer = ChangePasswordSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        tokens = user_change_password(user=request.user, new_password=serializer.validated_data["new_password"])
+        return Response(tokens)

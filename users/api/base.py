@@ -1,0 +1,27 @@
+"""Owner scoping, in one place: every routed viewset subclasses OwnedModelViewSet (a test walks the router to prove
+it) and every relation a client can write goes through OwnedPrimaryKeyRelatedField.
+"""
+
+from rest_framework import serializers, viewsets
+
+
+class OwnedModelViewSet(viewsets.ModelViewSet):
+    """ModelViewSet limited to the requesting user's rows; anyone else's row is a 404, never a 403."""
+
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):  # drf-yasg introspects as AnonymousUser
+            return queryset.none()
+        return queryset.owned_by(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.save(user=self.request.user)
+
+
+class OwnedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A relation that only accepts the caller's own rows: another user's id reads as "does not exist" (400)."""
+
+    def get_queryset(self):
+        return super().get_queryset().owned_by(self.context["request"].user)

@@ -1,0 +1,136 @@
+"""Certificates: the learner's archive of credentials, each with an optional private file behind a signed link."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.text import slugify
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from users.api.base import OwnedModelViewSet
+from users.files import kind_of_stored_name, validate_certificate_file
+from users.models import Certificate
+from users.services import certificate_create, certificate_delete, certificate_update
+
+FILE_LINK_SALT = "users.certificate-file"
+
+
+def certificate_file_link(certificate: Certificate, request=None) -> str | None:
+    """An unguessable link to the certificate's file that works without a token and expires.
+
+    The signed part names the certificate and the stored file, so replacing the file invalidates old links. The link
+    ends with the file's extension and has no query string, because the SPA picks its preview by the URL's ending.
+    """
+    if not certificate.file_upload:
+        return None
+    token = signing.dumps([certificate.pk, certificate.file_upload.name], salt=FILE_LINK_SALT, compress=True)
+    extension = kind_of_stored_name(certificate.file_upload.name).extension
+    filename = f"{slugify(certificate.title)[:60] or 'certificate'}.{extension}"
+    path = reverse("certificate-file", kwargs={"token": token, "filename": filename})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class CertificateFileField(serializers.FileField):
+    """Writes take an uploaded file; reads give the signed link (or null)."""
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        return certificate_file_link(value.instance, self.context.get("request"))
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    file_upload = CertificateFileField(
+        required=False,
+        allow_null=True,
+        validators=[validate_certificate_file],
+        help_text="PDF, PNG, JPEG or WebP, at most 5 MB, checked by content. Read back as a signed link.",
+    )
+    clear_file = serializers.BooleanField(
+        write_only=True, required=False, default=False, help_text="true removes the stored file."
+    )
+    project_count = serializers.IntegerField(read_only=True, help_text="Your projects linked to this certificate.")
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "title",
+            "issuer",
+            "date_earned",
+            "file_upload",
+            "clear_file",
+            "project_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class CertificateFilterSet(filters.FilterSet):
+    issuer = filters.CharFilter(lookup_expr="iexact", help_text="Exact issuer, any letter case.")
+    date_earned = filters.DateFilter(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
+    id = filters.NumberFilter(field_name="id")
+
+    class Meta:
+        model = Certificate
+        fields = ["issuer", "date_earned", "id"]
+
+
+class CertificateViewSet(OwnedModelViewSet):
+    """List, create, read, update and delete your certificates. Upload a file with multipart/form-data."""
+
+    queryset = Certificate.objects.with_project_count()
+    serializer_class = CertificateSerializer
+    filterset_class = CertificateFilterSet
+    search_fields = ["title", "issuer"]
+    ordering_fields = ["date_earned", "title"]
+    ordering = ["-date_earned", "-id"]
+
+    def perform_create(self, serializer):
+        fields = {**serializer.validated_data}
+        fields.pop("clear_file", None)
+        certificate = certificate_create(user=self.request.user, **fields)
+        serializer.instance = self.get_queryset().get(pk=certificate.pk)
+
+    def perform_update(self, serializer):
+        certificate = certificate_update(certificate=serializer.instance, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=certificate.pk)
+
+    def perform_destroy(self, instance):
+        certificate_delete(certificate=instance)
+
+
+@method_decorator(xframe_options_exempt, name="dispatch")  # the SPA previews PDFs in an <embed> from its own origin
+class CertificateFileView(APIView):
+    """Serves a certificate's file to whoever holds a valid signed link (the link is the credential)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    swagger_schema = None
+
+    def get(self, request, token: str, filename: str):
+        try:
+            certificate_id, name = signing.loads(
+                token, salt=FILE_LINK_SALT, max_age=settings.CERTIFICATE_FILE_LINK_MAX_AGE
+            )
+        except signing.BadSignature as exc:  # includes SignatureExpired
+            raise NotFound("This file link is invalid or has expired.") from exc
+        if not Certificate.objects.filter(pk=certificate_id, file_upload=name).exists():
+            raise NotFound("This file link is invalid or has expired.")
+        try:
+            stored = default_storage.open(name, "rb")
+        except (FileNotFoundError, OSError) as exc:
+            raise NotFound("The file is no longer available.") from exc
+        kind = kind_of_stored_name(name)
+        response = FileResponse(stored, content_type=kind.content_type, as_attachment=False, filename=filename)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=300"
+        return response

@@ -1,0 +1,45 @@
+"""The REST_FRAMEWORK defaults the settings point at: pagination, ordering and error handling.
+
+Kept apart from users.api.base because DRF imports these while it builds its generic views.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """?page=N, 10 a page (the SPA's pager assumes 10), ?page_size= up to 100."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class StableOrderingFilter(OrderingFilter):
+    """OrderingFilter that always ends with the primary key, so equal sort keys cannot shuffle between pages."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if ordering and not any(field.lstrip("-") in ("id", "pk") for field in ordering):
+            ordering.append("-id" if ordering[-1].startswith("-") else "id")
+        return ordering
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django ValidationErrors (model clean(), services) as 400s instead of 500s."""
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(as_serializer_error(exc))
+    return drf_exception_handler(exc, context)
+
+
+def api_not_found(request, *args, **kwargs):
+    """JSON 404 for any unknown path, so a client never has to parse an HTML error page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def api_server_error(request, *args, **kwargs):
+    return JsonResponse({"detail": "Server error."}, status=500)

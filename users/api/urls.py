@@ -1,0 +1,22 @@
+"""The API's one router and its non-router endpoints (auth, analytics, file links)."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from users.api import auth
+from users.api.certificates import CertificateFileView, CertificateViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("certificates", CertificateViewSet, basename="certificate")
+
+urlpatterns = [
+    path("auth/register/", auth.RegisterView.as_view(), name="auth-register"),
+    path("auth/login/", auth.LoginView.as_view(), name="auth-login"),
+    path("auth/refresh/", auth.RefreshView.as_view(), name="auth-refresh"),
+    path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
+    path("auth/me/", auth.MeView.as_view(), name="auth-me"),
+    path("auth/change-password/", auth.ChangePasswordView.as_view(), name="auth-change-password"),
+    path("files/certificates/<str:token>/<str:filename>", CertificateFileView.as_view(), name="certificate-file"),
+    *router.urls,
+]

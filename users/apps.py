@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class UsersConfig(AppConfig):
+    """Skillfolio's one app: users and everything they own."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "users"

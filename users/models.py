@@ -1,0 +1,232 @@
+"""Skillfolio's data: users and what they archive (certificates), build (projects) and aim for (goals and steps)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from users.files import certificate_upload_to, validate_certificate_file
+from users.querysets import (
+    CertificateQuerySet,
+    GoalQuerySet,
+    GoalStepQuerySet,
+    ProjectQuerySet,
+    SkillQuerySet,
+)
+
+
+class UserManager(DjangoUserManager):
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """Whole address trimmed and lower-cased, so one unique constraint means "one account per address"."""
+        return (email or "").strip().lower()
+
+
+class User(AbstractUser):
+    """A learner. The e-mail is stored normalized and unique; at sign-up it also becomes the username."""
+
+    email = models.EmailField("email address", unique=True)
+
+    REQUIRED_FIELDS = ["email"]
+
+    objects = UserManager()
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = UserManager.normalize_email(self.email)
+
+
+class Skill(models.Model):
+    """Something a learner can do, named once per user whatever the letter case or surrounding spaces."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(max_length=100)
+    normalized_name = models.CharField(max_length=100, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SkillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "normalized_name"], name="skill_unique_name_per_user")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def normalize(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    def clean(self) -> None:
+        self.name = " ".join((self.name or "").split())
+        self.normalized_name = self.normalize(self.name)
+
+
+class Certificate(models.Model):
+    """A credential the learner earned, with an optional scan (PDF or image) kept privately."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="certificates")
+    title = models.CharField(max_length=255)
+    issuer = models.CharField(max_length=255)
+    date_earned = models.DateField()
+    file_upload = models.FileField(
+        upload_to=certificate_upload_to, validators=[validate_certificate_file], max_length=255, blank=True, null=True
+    )
+    expires_on = models.DateField(null=True, blank=True)
+    credential_id = models.CharField(max_length=255, blank=True, default="")
+    credential_url = models.URLField(max_length=500, blank=True, default="")
+    skills = models.ManyToManyField(Skill, blank=True, related_name="certificates")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_earned", "-id"]
+        indexes = [models.Index(fields=["user", "-date_earned", "-id"], name="cert_user_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("date_earned")),
+                name="cert_expiry_not_before_earned",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.issuer})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.date_earned and self.date_earned > timezone.localdate():
+            errors["date_earned"] = "date_earned cannot be in the future."
+        if self.expires_on and self.date_earned and self.expires_on < self.date_earned:
+            errors["expires_on"] = "expires_on cannot be before date_earned."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Project(models.Model):
+    """Something the learner built, optionally backed by one of their certificates."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    class WorkType(models.TextChoices):
+        INDIVIDUAL = "individual", "Individual"
+        TEAM = "team", "Team"
+
+    class PrimaryGoal(models.TextChoices):
+        PRACTICE_SKILL = "practice_skill", "Practice a new skill"
+        DELIVER_FEATURE = "deliver_feature", "Deliver a functional feature"
+        BUILD_DEMO = "build_demo", "Build a demo"
+        SOLVE_PROBLEM = "solve_problem", "Solve a real problem"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="projects")
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
+    )
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    work_type = models.CharField(max_length=20, choices=WorkType.choices, null=True, blank=True)  # noqa: DJ001
+    # null means "not chosen", as the clients send and read it
+    primary_goal = models.CharField(max_length=20, choices=PrimaryGoal.choices, null=True, blank=True)  # noqa: DJ001
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    duration_text = models.CharField(max_length=100, blank=True, default="")
+    tools_used = models.TextField(blank=True, default="")
+    skills_used = models.TextField(blank=True, default="")
+    problem_solved = models.TextField(blank=True, default="")
+    challenges_short = models.TextField(blank=True, default="")
+    outcome_short = models.TextField(blank=True, default="")
+    skills_to_improve = models.TextField(blank=True, default="")
+    skills = models.ManyToManyField(Skill, blank=True, related_name="projects")
+    date_created = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_created", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-date_created", "-id"], name="project_user_created_idx"),
+            models.Index(fields=["user", "status"], name="project_user_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="project_end_not_before_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.certificate_id and self.certificate and self.certificate.user_id != self.user_id:
+            errors["certificate"] = "Certificate not found."
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = "end_date cannot be before start_date."
+        if self.end_date and self.end_date > timezone.localdate():
+            errors["end_date"] = "end_date cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Goal(models.Model):
+    """A target number of projects by a deadline, with an optional checklist.
+
+    total_steps/completed_steps are the manual checklist counters; while the goal has named steps they are kept equal
+    to those steps by the step services (users.services), in the same transaction as the step change.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=255, blank=True, default="")
+    target_projects = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    completed_projects = models.PositiveIntegerField(default=0)
+    deadline = models.DateField()
+    total_steps = models.PositiveIntegerField(default=0)
+    completed_steps = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="goal_user_created_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(target_projects__gt=0), name="goal_target_positive"),
+            models.CheckConstraint(
+                condition=Q(completed_steps__lte=models.F("total_steps")), name="goal_completed_steps_within_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Goal #{self.pk}"
+
+
+class GoalStep(models.Model):
+    """A named checklist item of a goal."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    title = models.CharField(max_length=255)
+    is_done = models.BooleanField(default=False)
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GoalStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["goal", "order", "id"], name="goalstep_goal_order_idx")]
+
+    def __str__(self) -> str:
+        return self.title

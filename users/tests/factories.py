@@ -1,0 +1,64 @@
+"""One factory per model. Sequences (never random values) for whatever a test asserts on."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from users.models import Certificate, Goal, GoalStep, Project, Skill, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"learner{n}@example.com")
+    username = factory.SelfAttribute("email")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certificate
+
+    user = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Certificate {n}")
+    issuer = "Coursera"
+    date_earned = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(days=n))
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    user = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Project {n}")
+    description = "A project."
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    user = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Goal {n}")
+    target_projects = 5
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+class GoalStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GoalStep
+
+    goal = factory.SubFactory(GoalFactory)
+    title = factory.Sequence(lambda n: f"Step {n}")
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    normalized_name = factory.LazyAttribute(lambda skill: Skill.normalize(skill.name))
