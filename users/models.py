@@ -29,6 +29,8 @@ class User(AbstractUser):
     """A learner. The e-mail is stored normalized and unique; at sign-up it also becomes the username."""
 
     email = models.EmailField("email address", unique=True)
+    # Tokens (access and refresh) issued before this moment are refused: set on password change and deactivation.
+    tokens_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
 
     REQUIRED_FIELDS = ["email"]
 
