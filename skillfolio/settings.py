@@ -80,6 +80,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     )
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 
+# --- Cache --------------------------------------------------------------
+# Shared by every worker and instance when REDIS_URL is set (throttle counters, cached reads); the local-memory cache
+# is per process and only fit for development.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="skillfolio"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Auth / JWT ---------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
 AUTH_PASSWORD_VALIDATORS = [
