@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from users.models import Certificate, User
+from users.models import Announcement, Certificate, LearningFact, LearningPlatform, User
 from users.services import certificate_delete, certificate_save
 
 
@@ -32,3 +32,24 @@ class CertificateAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         certificate_delete(certificate=obj)
+
+
+@admin.register(LearningPlatform)
+class LearningPlatformAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "cost_model", "offers_certificates"]
+    list_filter = ["cost_model", "offers_certificates", "category"]
+    search_fields = ["name", "category", "description"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["title", "platform", "type", "starts_at", "ends_at", "discount_pct"]
+    list_filter = ["type", "platform", "starts_at"]
+    search_fields = ["title", "platform"]
+    ordering = ["-starts_at", "-id"]
+
+
+@admin.register(LearningFact)
+class LearningFactAdmin(admin.ModelAdmin):
+    list_display = ["text", "source"]
+    search_fields = ["text", "source"]

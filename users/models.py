@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -232,3 +232,88 @@ class GoalStep(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Reference data for the SPA's Home page (shared by everyone, edited by staff in the admin) ---------------------
+
+
+class LearningPlatform(models.Model):
+    """A place to learn online, for the Home page's "Find where to learn it" list."""
+
+    class CostModel(models.TextChoices):
+        FREE = "free", "Free"
+        FREEMIUM = "freemium", "Freemium"
+        SUBSCRIPTION = "subscription", "Subscription"
+        PAID = "paid", "Paid per course"
+        MIXED = "mixed", "Mixed"
+
+    name = models.CharField(max_length=100, unique=True)
+    category = models.CharField(max_length=100)
+    cost_model = models.CharField(max_length=20, choices=CostModel.choices)
+    offers_certificates = models.BooleanField(default=False)
+    description = models.TextField(blank=True, default="")
+    home = models.URLField(max_length=300)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Announcement(models.Model):
+    """A time-limited enrollment window or discount on a learning platform, shown on the Home page."""
+
+    class Type(models.TextChoices):
+        ENROLLMENT = "enrollment", "Enrollment"
+        DISCOUNT = "discount", "Discount"
+
+    title = models.CharField(max_length=255)
+    platform = models.CharField(max_length=100, help_text="Platform name as shown, e.g. Coursera.")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    url = models.URLField(max_length=500)
+    starts_at = models.DateField()
+    ends_at = models.DateField(null=True, blank=True)
+    discount_pct = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
+    price_original = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    price_current = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    tags = models.JSONField(default=list, blank=True, help_text='A list of short labels, e.g. ["python", "data"].')
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="announcement_ends_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_pct__isnull=True) | Q(discount_pct__lte=100), name="announcement_discount_pct"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.platform})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = "ends_at cannot be before starts_at."
+        if not isinstance(self.tags, list) or not all(isinstance(tag, str) for tag in self.tags):
+            errors["tags"] = "tags must be a list of strings."
+        if errors:
+            raise ValidationError(errors)
+
+
+class LearningFact(models.Model):
+    """A short, sourced fact about learning, for the Home page's "Did you know?" card."""
+
+    text = models.TextField()
+    source = models.CharField(max_length=200)
+    source_url = models.URLField(max_length=500)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from users.api import auth
+from users.api import auth, home
 from users.api.certificates import CertificateFileView, CertificateViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -17,6 +17,9 @@ urlpatterns = [
     path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", auth.MeView.as_view(), name="auth-me"),
     path("auth/change-password/", auth.ChangePasswordView.as_view(), name="auth-change-password"),
+    path("platforms/", home.LearningPlatformListView.as_view(), name="platform-list"),
+    path("announcements/", home.AnnouncementListView.as_view(), name="announcement-list"),
+    path("facts/random/", home.RandomFactView.as_view(), name="fact-random"),
     path("files/certificates/<str:token>/<str:filename>", CertificateFileView.as_view(), name="certificate-file"),
     *router.urls,
 ]

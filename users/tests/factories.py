@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from users.models import Certificate, Goal, GoalStep, Project, Skill, User
+from users.models import Announcement, Certificate, Goal, GoalStep, Project, Skill, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -62,3 +62,16 @@ class SkillFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     name = factory.Sequence(lambda n: f"Skill {n}")
     normalized_name = factory.LazyAttribute(lambda skill: Skill.normalize(skill.name))
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Announcement
+
+    title = factory.Sequence(lambda n: f"Announcement {n}")
+    platform = "Coursera"
+    type = Announcement.Type.ENROLLMENT
+    url = "https://www.coursera.org"
+    starts_at = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    ends_at = factory.LazyAttribute(lambda announcement: announcement.starts_at + datetime.timedelta(days=10))
+    tags = factory.LazyFunction(lambda: ["python"])

@@ -1,12 +1,15 @@
 """Create the demo account and its sample data. Safe to run repeatedly: each run resets the demo account's data."""
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from users.models import Announcement
 from users.services import certificate_create, demo_user_reset
 
 DEMO_EMAIL = "demo@skillfolio.dev"
@@ -42,5 +45,81 @@ class Command(BaseCommand):
                 file_upload=File(badge, name="cloud-fundamentals-badge.png"),
             )
         certificate_create(user=user, title="Intro to Django REST", issuer="Udemy", date_earned="2025-01-20")
+        seed_announcements()
         if options["verbosity"] >= 1:
             self.stdout.write(self.style.SUCCESS(f"Seeded demo data for {DEMO_EMAIL} (password {DEMO_PASSWORD})."))
+
+
+DEMO_ANNOUNCEMENTS = [
+    # (title, platform, type, url, starts in days, lasts days, discount %, original price, current price, tags)
+    (
+        "Machine Learning Specialization: new cohort",
+        "Coursera",
+        "enrollment",
+        "https://www.coursera.org",
+        -3,
+        25,
+        None,
+        None,
+        None,
+        ["machine learning", "python"],
+    ),
+    (
+        "Web development bootcamps on sale",
+        "Udemy",
+        "discount",
+        "https://www.udemy.com",
+        -1,
+        6,
+        85,
+        "84.99",
+        "12.99",
+        ["web", "javascript"],
+    ),
+    (
+        "Verified certificates at a discount",
+        "edX",
+        "discount",
+        "https://www.edx.org",
+        0,
+        14,
+        30,
+        "199.00",
+        "139.30",
+        ["certificates"],
+    ),
+    (
+        "Data Analyst Nanodegree enrollment",
+        "Udacity",
+        "enrollment",
+        "https://www.udacity.com",
+        5,
+        30,
+        None,
+        None,
+        None,
+        ["data", "sql"],
+    ),
+]
+
+
+def seed_announcements() -> None:
+    """Demo deals dated around today, so the Home page has something current; replaces earlier demo rows."""
+    today = timezone.localdate()
+    Announcement.objects.filter(title__in=[row[0] for row in DEMO_ANNOUNCEMENTS]).delete()
+    for title, platform, kind, url, starts_in, lasts, discount, original, current, tags in DEMO_ANNOUNCEMENTS:
+        starts_at = today + datetime.timedelta(days=starts_in)
+        announcement = Announcement(
+            title=title,
+            platform=platform,
+            type=kind,
+            url=url,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(days=lasts),
+            discount_pct=discount,
+            price_original=original,
+            price_current=current,
+            tags=tags,
+        )
+        announcement.full_clean()
+        announcement.save()
