@@ -1,13 +1,22 @@
 """The API's one router and its non-router endpoints (auth, analytics, file links)."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from users.api import auth, home
 from users.api.certificates import CertificateFileView, CertificateViewSet
 
+
+class PublicAPIRootView(APIRootView):
+    """GET /api/: links to every resource list, open to anyone so a newcomer's first click lands somewhere."""
+
+    permission_classes = [AllowAny]
+    swagger_schema = None
+
+
 router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router.APIRootView = PublicAPIRootView
 router.register("certificates", CertificateViewSet, basename="certificate")
 
 urlpatterns = [

@@ -86,3 +86,10 @@ def test_seed_demo_is_idempotent_and_refuses_without_debug_or_force(settings, dj
     assert Certificate.objects.owned_by(demo).count() == 3
     assert Certificate.objects.owned_by(demo).exclude(file_upload="").count() == 2
     assert len(list((settings.MEDIA_ROOT / "certificates").iterdir())) == 2
+
+
+def test_api_root_is_public_and_links_every_resource(anon_client):
+    response = anon_client.get("/api/")
+
+    assert response.status_code == 200
+    assert set(response.json()) == {prefix for prefix, _viewset, _basename in router.registry}
