@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, FloatField, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Floor, Greatest, Least, Round
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from users.models import User
@@ -32,7 +35,109 @@ class ProjectQuerySet(OwnedQuerySet):
 
 
 class GoalQuerySet(OwnedQuerySet):
-    pass
+    def with_progress(self, *, today: datetime.date | None = None) -> GoalQuerySet:
+        """Annotate every computed goal field in the list query itself: the one place the progress maths lives.
+
+        - steps_total / steps_completed: the named steps when the goal has any, else the manual counters;
+        - progress_percent: the owner's completed projects against target_projects, 0-100, two decimals;
+        - projects_progress_percent: the manual completed_projects counter against target_projects, integer;
+        - steps_progress_percent: steps_completed against steps_total, integer (0 without a checklist);
+        - overall_progress_percent: the mean of the projects and steps parts, integer; without a checklist it is
+          the projects part alone. The projects part is the better of the two project measures;
+        - status: achieved / expired / on_track, as the API documents it.
+        Integer percents are floored, so 100 means done and never "nearly done".
+        """
+        from users.models import GoalStep, Project
+
+        today = today or timezone.localdate()
+        completed_projects_of_owner = (
+            Project.objects.filter(user=OuterRef("user"), status=Project.Status.COMPLETED)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        named_steps = GoalStep.objects.filter(goal=OuterRef("pk")).order_by().values("goal")
+        return (
+            self.annotate(
+                owner_completed_projects=Coalesce(Subquery(completed_projects_of_owner), 0),
+                named_steps_total=Coalesce(Subquery(named_steps.annotate(n=Count("id")).values("n")), 0),
+                named_steps_done=Coalesce(
+                    Subquery(named_steps.filter(is_done=True).annotate(n=Count("id")).values("n")), 0
+                ),
+            )
+            .annotate(
+                steps_total=Case(
+                    When(named_steps_total__gt=0, then=F("named_steps_total")),
+                    default=F("total_steps"),
+                    output_field=IntegerField(),
+                ),
+                steps_completed=Case(
+                    When(named_steps_total__gt=0, then=F("named_steps_done")),
+                    default=F("completed_steps"),
+                    output_field=IntegerField(),
+                ),
+            )
+            .annotate(
+                progress_percent=Least(
+                    Round(_ratio(F("owner_completed_projects"), F("target_projects")), 2), Value(100.0)
+                ),
+                projects_progress_percent=Least(
+                    _floored_percent(F("completed_projects"), F("target_projects")), Value(100)
+                ),
+                steps_progress_percent=Case(
+                    When(steps_total=0, then=Value(0)),
+                    default=Least(_floored_percent(F("steps_completed"), F("steps_total")), Value(100)),
+                    output_field=IntegerField(),
+                ),
+                target_met=Case(
+                    When(
+                        Q(owner_completed_projects__gte=F("target_projects"))
+                        | Q(completed_projects__gte=F("target_projects")),
+                        then=Value(True),
+                    ),
+                    default=Value(False),
+                    output_field=models.BooleanField(),
+                ),
+            )
+            .annotate(
+                projects_part=Greatest(
+                    F("projects_progress_percent"),
+                    Least(_floored_percent(F("owner_completed_projects"), F("target_projects")), Value(100)),
+                ),
+            )
+            .annotate(
+                overall_progress_percent=Case(
+                    When(steps_total=0, then=F("projects_part")),
+                    default=Cast(
+                        Floor((F("projects_part") + F("steps_progress_percent")) / Value(2.0)), IntegerField()
+                    ),
+                    output_field=IntegerField(),
+                ),
+                status=Case(
+                    When(
+                        Q(target_met=True) & (Q(steps_total=0) | Q(steps_completed__gte=F("steps_total"))),
+                        then=Value(GOAL_ACHIEVED),
+                    ),
+                    When(deadline__lt=today, then=Value(GOAL_EXPIRED)),
+                    default=Value(GOAL_ON_TRACK),
+                    output_field=models.CharField(),
+                ),
+            )
+        )
+
+
+GOAL_ACHIEVED, GOAL_EXPIRED, GOAL_ON_TRACK = "achieved", "expired", "on_track"
+GOAL_STATUSES = [GOAL_ACHIEVED, GOAL_EXPIRED, GOAL_ON_TRACK]
+
+
+def _ratio(part, whole) -> Cast:
+    """part / whole * 100 as a float (whole is never 0 where this is used)."""
+    return Cast(part, FloatField()) * Value(100.0) / Cast(whole, FloatField())
+
+
+def _floored_percent(part, whole) -> Cast:
+    return Cast(Floor(_ratio(part, whole)), IntegerField())
 
 
 class GoalStepQuerySet(OwnedQuerySet):

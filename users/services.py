@@ -6,16 +6,20 @@ step: a new file that never got its row is removed again, and an old file is rem
 
 from __future__ import annotations
 
+import datetime
 import logging
+from collections.abc import Iterable
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from users.models import Certificate, User
+from users.models import Certificate, Goal, GoalStep, Project, User
 
 logger = logging.getLogger(__name__)
 
@@ -172,3 +176,248 @@ def certificate_delete(*, certificate: Certificate) -> None:
     file_name = certificate.file_upload.name if certificate.file_upload else None
     certificate.delete()
     _delete_files_after_commit([file_name])
+
+
+# --- Projects -----------------------------------------------------------
+
+
+def _clean_text(value: str | None) -> str:
+    """Trimmed, with runs of whitespace (newlines included) as single spaces."""
+    return " ".join((value or "").split())
+
+
+def _sentence(text: str) -> str:
+    """The text as a sentence: ends with exactly one full stop unless it already ends with . ! or ?"""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _with_article(phrase: str) -> str:
+    """'a team project', 'an individual project': the article follows the sound of the first letter."""
+    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
+
+
+# Tense by status: what the project was (completed) or is (planned, in progress).
+_TENSES = {
+    Project.Status.COMPLETED: {
+        "verb": "was",
+        "addressed": "It addressed:",
+        "challenges": "Challenges faced:",
+        "outcome": "Outcome:",
+    },
+    Project.Status.IN_PROGRESS: {
+        "verb": "is",
+        "addressed": "It addresses:",
+        "challenges": "Challenges so far:",
+        "outcome": "Outcome so far:",
+    },
+    Project.Status.PLANNED: {
+        "verb": "is",
+        "addressed": "It aims to address:",
+        "challenges": "Expected challenges:",
+        "outcome": "Expected outcome:",
+    },
+}
+
+
+def _project_opening(project: Project, duration: str) -> str:
+    kind = f"{project.work_type} project" if project.work_type else "project"
+    if project.status == Project.Status.COMPLETED:
+        if duration:
+            return f"{project.title} was {_with_article(kind)} completed in {duration}."
+        return f"{project.title} was {_with_article('completed ' + kind)}."
+    if project.status == Project.Status.IN_PROGRESS:
+        if duration:
+            return f"{project.title} is {_with_article(kind)} that has been in progress for {duration}."
+        return f"{project.title} is {_with_article(kind)} in progress."
+    if duration:
+        return f"{project.title} is {_with_article('planned ' + kind)}, expected to take {duration}."
+    return f"{project.title} is {_with_article('planned ' + kind)}."
+
+
+def project_build_description(project: Project) -> str:
+    """Write a description from the guided fields, in the project's tense, using every field that has a value.
+
+    Pure (reads only the instance's own fields), so it is tested without a database.
+    """
+    tense = _TENSES.get(project.status, _TENSES[Project.Status.PLANNED])
+    sentences = [_project_opening(project, _clean_text(project.duration_text))]
+    if project.primary_goal:
+        goal = Project.PrimaryGoal(project.primary_goal).label
+        sentences.append(f"The main goal {tense['verb']} to {goal[:1].lower()}{goal[1:]}.")
+    if problem := _clean_text(project.problem_solved):
+        sentences.append(_sentence(f"{tense['addressed']} {problem}"))
+    if challenges := _clean_text(project.challenges_short):
+        sentences.append(_sentence(f"{tense['challenges']} {challenges}"))
+    tools_and_skills = ", ".join(
+        part.rstrip(".,; ") for part in map(_clean_text, [project.tools_used, project.skills_used]) if part
+    )
+    if tools_and_skills:
+        sentences.append(f"Key tools/skills: {tools_and_skills}.")
+    if outcome := _clean_text(project.outcome_short):
+        sentences.append(_sentence(f"{tense['outcome']} {outcome}"))
+    if improve := _clean_text(project.skills_to_improve):
+        sentences.append(_sentence(f"Next, I plan to improve: {improve}"))
+    return " ".join(sentences)
+
+
+def project_duration_text(start: datetime.date | None, end: datetime.date | None) -> str:
+    """'3 weeks' for whole weeks, else '10 days' (a project started and finished on one day took '1 day').
+
+    Empty when either date is unknown or the dates are the wrong way round.
+    """
+    if not start or not end or end < start:
+        return ""
+    days = max((end - start).days, 1)
+    if days % 7 == 0:
+        weeks = days // 7
+        return f"{weeks} week{'s' if weeks != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def project_save(*, project: Project) -> Project:
+    """Apply the project rules, validate and save.
+
+    end_date only belongs to completed projects; a blank duration_text is derived from the dates; a blank
+    description is written from the guided fields. A description or duration the user wrote is kept as is.
+    """
+    if project.status != Project.Status.COMPLETED:
+        project.end_date = None
+    if not project.duration_text.strip():
+        project.duration_text = project_duration_text(project.start_date, project.end_date)
+    if not project.description.strip():
+        project.description = project_build_description(project)
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_create(*, user: User, **fields) -> Project:
+    return project_save(project=Project(user=user, **fields))
+
+
+@transaction.atomic
+def project_update(*, project: Project, **fields) -> Project:
+    """Update the given fields. A duration or description the server wrote (unchanged since) follows the changes;
+    one the user wrote is never overwritten.
+    """
+    derived_duration = project.duration_text == project_duration_text(project.start_date, project.end_date)
+    derived_description = project.description == project_build_description(project)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    if derived_duration and "duration_text" not in fields:
+        project.duration_text = ""
+    if derived_description and "description" not in fields:
+        project.description = ""
+    return project_save(project=project)
+
+
+# --- Goals and their checklist steps ------------------------------------
+
+
+def _goal_check(goal: Goal, *, previous_deadline: datetime.date | None) -> None:
+    """The goal rules with the specification's messages. An overdue goal may keep its deadline; a new one may not
+    lie in the past."""
+    errors = {}
+    if goal.target_projects is None or goal.target_projects <= 0:
+        errors["target_projects"] = ["target_projects must be > 0."]
+    if goal.deadline and goal.deadline != previous_deadline and goal.deadline < timezone.localdate():
+        errors["deadline"] = ["deadline cannot be in the past."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _goals_lock(goal_ids: Iterable[int]) -> None:
+    """Lock the goal rows in id order, so two requests touching the same goals cannot deadlock."""
+    list(Goal.objects.select_for_update().filter(pk__in=set(goal_ids)).order_by("pk").values_list("pk", flat=True))
+
+
+def _goal_sync_step_counts(goal_id: int) -> None:
+    """Set total_steps/completed_steps to the goal's named steps. Callers hold the goal's row lock, so the count
+    (read committed, Django's level on every backend we run) cannot miss a concurrent change."""
+    counts = GoalStep.objects.filter(goal_id=goal_id).aggregate(
+        total=Count("id"), done=Count("id", filter=Q(is_done=True))
+    )
+    Goal.objects.filter(pk=goal_id).update(total_steps=counts["total"], completed_steps=counts["done"])
+
+
+def goal_check(*, goal: Goal) -> None:
+    """Validate a new or changed goal against the rules (the admin form calls this before saving)."""
+    previous = Goal.objects.filter(pk=goal.pk).values_list("deadline", flat=True).first() if goal.pk else None
+    _goal_check(goal, previous_deadline=previous)
+
+
+@transaction.atomic
+def goal_save(*, goal: Goal) -> Goal:
+    """Validate and save a goal; clamp the manual counters.
+
+    While the goal has named steps, those steps are the truth: total_steps/completed_steps written here are
+    replaced by the counts of the steps (a client sending stale counters cannot break them).
+    """
+    previous_deadline = None
+    if goal.pk:
+        locked = Goal.objects.select_for_update().filter(pk=goal.pk).values_list("deadline", flat=True).first()
+        previous_deadline = locked
+    _goal_check(goal, previous_deadline=previous_deadline)
+    goal.completed_projects = min(goal.completed_projects, goal.target_projects)
+    if goal.pk and GoalStep.objects.filter(goal_id=goal.pk).exists():
+        counts = GoalStep.objects.filter(goal_id=goal.pk).aggregate(
+            total=Count("id"), done=Count("id", filter=Q(is_done=True))
+        )
+        goal.total_steps, goal.completed_steps = counts["total"], counts["done"]
+    goal.completed_steps = min(goal.completed_steps, goal.total_steps)
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+def goal_create(*, user: User, **fields) -> Goal:
+    return goal_save(goal=Goal(user=user, **fields))
+
+
+def goal_update(*, goal: Goal, **fields) -> Goal:
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    return goal_save(goal=goal)
+
+
+@transaction.atomic
+def goal_step_save(*, step: GoalStep) -> GoalStep:
+    """Create or change a step (rename, tick, reorder, move) and recount its goal, and its old goal on a move.
+
+    Both goals are locked (in id order) before the step is written, so concurrent step changes on one goal queue up
+    and every recount sees the others' committed changes.
+    """
+    for _attempt in range(3):
+        previous_goal_id = (
+            GoalStep.objects.filter(pk=step.pk).values_list("goal_id", flat=True).first() if step.pk else None
+        )
+        goal_ids = {step.goal_id, previous_goal_id} - {None}
+        _goals_lock(goal_ids)
+        # a concurrent move of this very step between the read and the lock: read again under the lock
+        if not step.pk or GoalStep.objects.filter(pk=step.pk, goal_id=previous_goal_id).exists():
+            break
+    step.full_clean()
+    step.save()
+    for goal_id in sorted(goal_ids):
+        _goal_sync_step_counts(goal_id)
+    return step
+
+
+def goal_step_create(*, goal: Goal, **fields) -> GoalStep:
+    return goal_step_save(step=GoalStep(goal=goal, **fields))
+
+
+def goal_step_update(*, step: GoalStep, **fields) -> GoalStep:
+    for name, value in fields.items():
+        setattr(step, name, value)
+    return goal_step_save(step=step)
+
+
+@transaction.atomic
+def goal_step_delete(*, step: GoalStep) -> None:
+    goal_id = GoalStep.objects.filter(pk=step.pk).values_list("goal_id", flat=True).first() or step.goal_id
+    _goals_lock([goal_id])
+    step.delete()
+    _goal_sync_step_counts(goal_id)

@@ -25,3 +25,21 @@ class OwnedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return super().get_queryset().owned_by(self.context["request"].user)
+
+
+class BlankIfNullCharField(serializers.CharField):
+    """A text field that takes null as "" (the SPA sends null for an untouched optional text)."""
+
+    def run_validation(self, data=serializers.empty):
+        return super().run_validation("" if data is None else data)
+
+
+class NullAsBlankModelSerializer(serializers.ModelSerializer):
+    """ModelSerializer whose optional text fields (blank=True, not null) accept null and store ""."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if field_class is serializers.CharField and model_field.blank and not model_field.null:
+            field_class = BlankIfNullCharField
+            field_kwargs["allow_null"] = True
+        return field_class, field_kwargs

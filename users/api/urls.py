@@ -4,8 +4,10 @@ from django.urls import path
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from users.api import auth, home
+from users.api import analytics, auth, home
 from users.api.certificates import CertificateFileView, CertificateViewSet
+from users.api.goals import GoalStepViewSet, GoalViewSet
+from users.api.projects import ProjectViewSet
 
 
 class PublicAPIRootView(APIRootView):
@@ -18,6 +20,9 @@ class PublicAPIRootView(APIRootView):
 router = DefaultRouter(trailing_slash=True)
 router.APIRootView = PublicAPIRootView
 router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("goals", GoalViewSet, basename="goal")
+router.register("goalsteps", GoalStepViewSet, basename="goalstep")
 
 urlpatterns = [
     path("auth/register/", auth.RegisterView.as_view(), name="auth-register"),
@@ -29,6 +34,8 @@ urlpatterns = [
     path("platforms/", home.LearningPlatformListView.as_view(), name="platform-list"),
     path("announcements/", home.AnnouncementListView.as_view(), name="announcement-list"),
     path("facts/random/", home.RandomFactView.as_view(), name="fact-random"),
+    path("analytics/summary/", analytics.SummaryView.as_view(), name="analytics-summary"),
+    path("analytics/goals-progress/", analytics.GoalsProgressView.as_view(), name="analytics-goals-progress"),
     path("files/certificates/<str:token>/<str:filename>", CertificateFileView.as_view(), name="certificate-file"),
     *router.urls,
 ]

@@ -1,0 +1,57 @@
+"""Dashboard analytics: read-only summaries of the caller's own data."""
+
+from drf_yasg.utils import swagger_auto_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from users.querysets import GOAL_STATUSES
+from users.selectors import analytics_goals_progress, analytics_summary
+
+
+class ProjectsByStatusSerializer(serializers.Serializer):
+    planned = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    completed = serializers.IntegerField()
+
+
+class SummarySerializer(serializers.Serializer):
+    certificates_count = serializers.IntegerField()
+    projects_count = serializers.IntegerField()
+    goals_count = serializers.IntegerField()
+    goals_completed_count = serializers.IntegerField(help_text="Goals whose status is achieved.")
+    goals_in_progress_count = serializers.IntegerField(help_text="Goals whose status is on_track.")
+    goals_completion_rate_percent = serializers.IntegerField(help_text="Achieved goals out of all goals, 0-100.")
+    projects_by_status = ProjectsByStatusSerializer()
+
+
+class GoalProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    target_projects = serializers.IntegerField()
+    deadline = serializers.DateField()
+    status = serializers.ChoiceField(choices=GOAL_STATUSES)
+    progress_percent = serializers.FloatField()
+    projects_progress_percent = serializers.IntegerField()
+    steps_progress_percent = serializers.IntegerField()
+    overall_progress_percent = serializers.IntegerField()
+
+
+class SummaryView(APIView):
+    @swagger_auto_schema(
+        tags=["Analytics"],
+        operation_summary="Counts of your certificates, projects and goals, with goal completion.",
+        responses={200: SummarySerializer},
+    )
+    def get(self, request):
+        return Response(SummarySerializer(analytics_summary(user=request.user)).data)
+
+
+class GoalsProgressView(APIView):
+    @swagger_auto_schema(
+        tags=["Analytics"],
+        operation_summary="Each of your goals with its progress percents, newest first.",
+        responses={200: GoalProgressSerializer(many=True)},
+    )
+    def get(self, request):
+        return Response(GoalProgressSerializer(analytics_goals_progress(user=request.user), many=True).data)

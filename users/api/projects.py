@@ -1,0 +1,88 @@
+"""Projects: what the learner built, optionally backed by one of their certificates, with guided write-up fields."""
+
+from django_filters import rest_framework as filters
+
+from users.api.base import NullAsBlankModelSerializer, OwnedModelViewSet, OwnedPrimaryKeyRelatedField
+from users.api.docs import document_viewset
+from users.models import Certificate, Project
+from users.services import project_create, project_update
+
+
+class ProjectSerializer(NullAsBlankModelSerializer):
+    certificate = OwnedPrimaryKeyRelatedField(
+        queryset=Certificate.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="One of your certificates (an id, as a number or a numeric string), or null.",
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "title",
+            "description",
+            "certificate",
+            "status",
+            "work_type",
+            "primary_goal",
+            "start_date",
+            "end_date",
+            "duration_text",
+            "tools_used",
+            "skills_used",
+            "problem_solved",
+            "challenges_short",
+            "outcome_short",
+            "skills_to_improve",
+            "date_created",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "date_created", "updated_at"]
+        extra_kwargs = {
+            "description": {"help_text": "Leave blank and the server writes one from the guided fields."},
+            "end_date": {"help_text": "Kept for completed projects only; not before start_date, not in the future."},
+            "duration_text": {"help_text": 'Derived from the dates when blank ("3 weeks", "10 days").'},
+        }
+
+    def validate_work_type(self, value):
+        return value or None  # "" means "not chosen", stored as null like the SPA sends it
+
+    def validate_primary_goal(self, value):
+        return value or None
+
+
+class ProjectFilterSet(filters.FilterSet):
+    # By id, not ModelChoiceFilter: that one would validate against everyone's certificates and reveal which exist.
+    certificate = filters.NumberFilter(field_name="certificate_id", help_text="A certificate id.")
+    status = filters.ChoiceFilter(choices=Project.Status.choices)
+
+    class Meta:
+        model = Project
+        fields = ["certificate", "status"]
+
+
+@document_viewset(
+    "Projects",
+    list="List your projects, newest first. Filter by certificate or status, search, order, paginate.",
+    create="Create a project. A blank description is written from the guided fields.",
+    retrieve="Read one of your projects.",
+    update="Replace a project. A blank description is written again from the guided fields.",
+    partial_update="Change some fields of a project.",
+    destroy="Delete a project.",
+)
+class ProjectViewSet(OwnedModelViewSet):
+    """List, create, read, update and delete your projects."""
+
+    queryset = Project.objects.all()
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilterSet
+    search_fields = ["title", "description", "skills_used", "tools_used"]
+    ordering_fields = ["date_created", "title"]
+    ordering = ["-date_created", "-id"]
+
+    def perform_create(self, serializer):
+        serializer.instance = project_create(user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = project_update(project=serializer.instance, **serializer.validated_data)
