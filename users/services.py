@@ -333,13 +333,19 @@ def _goals_lock(goal_ids: Iterable[int]) -> None:
     list(Goal.objects.select_for_update().filter(pk__in=set(goal_ids)).order_by("pk").values_list("pk", flat=True))
 
 
-def _goal_sync_step_counts(goal_id: int) -> None:
-    """Set total_steps/completed_steps to the goal's named steps. Callers hold the goal's row lock, so the count
-    (read committed, Django's level on every backend we run) cannot miss a concurrent change."""
+def _goal_step_counts(goal_id: int) -> tuple[int, int]:
+    """(named steps, named steps done) of one goal."""
     counts = GoalStep.objects.filter(goal_id=goal_id).aggregate(
         total=Count("id"), done=Count("id", filter=Q(is_done=True))
     )
-    Goal.objects.filter(pk=goal_id).update(total_steps=counts["total"], completed_steps=counts["done"])
+    return counts["total"], counts["done"]
+
+
+def _goal_sync_step_counts(goal_id: int) -> None:
+    """Set total_steps/completed_steps to the goal's named steps. Callers hold the goal's row lock, so the count
+    (read committed, Django's level on every backend we run) cannot miss a concurrent change."""
+    total, done = _goal_step_counts(goal_id)
+    Goal.objects.filter(pk=goal_id).update(total_steps=total, completed_steps=done)
 
 
 def goal_check(*, goal: Goal) -> None:
@@ -356,16 +362,16 @@ def goal_save(*, goal: Goal) -> Goal:
     replaced by the counts of the steps (a client sending stale counters cannot break them).
     """
     previous_deadline = None
-    if goal.pk:
-        locked = Goal.objects.select_for_update().filter(pk=goal.pk).values_list("deadline", flat=True).first()
-        previous_deadline = locked
+    if goal.pk:  # the lock the step services take too: a goal save and a step change never interleave
+        previous_deadline = (
+            Goal.objects.select_for_update().filter(pk=goal.pk).values_list("deadline", flat=True).first()
+        )
     _goal_check(goal, previous_deadline=previous_deadline)
     goal.completed_projects = min(goal.completed_projects, goal.target_projects)
-    if goal.pk and GoalStep.objects.filter(goal_id=goal.pk).exists():
-        counts = GoalStep.objects.filter(goal_id=goal.pk).aggregate(
-            total=Count("id"), done=Count("id", filter=Q(is_done=True))
-        )
-        goal.total_steps, goal.completed_steps = counts["total"], counts["done"]
+    if goal.pk:
+        total, done = _goal_step_counts(goal.pk)
+        if total:
+            goal.total_steps, goal.completed_steps = total, done
     goal.completed_steps = min(goal.completed_steps, goal.total_steps)
     goal.full_clean()
     goal.save()

@@ -1,0 +1,372 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from users.models import Goal
+from users.tests.factories import GoalFactory, GoalStepFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("goal-list")
+
+
+def detail(pk: int) -> str:
+    return reverse("goal-detail", args=[pk])
+
+
+def days(n: int) -> str:
+    return str(timezone.localdate() + datetime.timedelta(days=n))
+
+
+# The specification's examples use deadline 2025-12-31; that day has passed, so "in a year" stands in for it.
+NEXT_YEAR = days(365)
+
+
+# --- the specification's examples (seed-README section 5) ------------------
+
+
+def test_spec_create_and_list_item(api_client, user):
+    ProjectFactory(user=user, status="completed")
+    ProjectFactory(user=user, status="in_progress")
+
+    created = api_client.post(
+        LIST,
+        {
+            "title": "Ship portfolio v1",
+            "target_projects": 5,
+            "deadline": NEXT_YEAR,
+            "total_steps": 4,
+            "completed_steps": 1,
+        },
+        format="json",
+    )
+
+    assert created.status_code == 201, created.content
+    [item] = api_client.get(LIST).json()["results"]
+    assert item == created.json()
+    assert {key: item[key] for key in ["title", "target_projects", "deadline", "total_steps", "completed_steps"]} == {
+        "title": "Ship portfolio v1",
+        "target_projects": 5,
+        "deadline": NEXT_YEAR,
+        "total_steps": 4,
+        "completed_steps": 1,
+    }
+    assert item["steps_progress_percent"] == 25
+    assert item["progress_percent"] == 20.0
+    assert item["user"] == user.pk
+    assert item["steps"] == []
+    assert (item["steps_total"], item["steps_completed"]) == (4, 1)
+    assert item["status"] == "on_track"
+    assert item["days_left"] == 365
+    assert "created_at" in item
+
+
+def test_spec_negative_target_message(api_client):
+    response = api_client.post(LIST, {"target_projects": -1, "deadline": "2030-01-01"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"target_projects": ["target_projects must be > 0."]}
+    assert not Goal.objects.exists()
+
+
+def test_zero_target_has_the_same_message(api_client):
+    response = api_client.post(LIST, {"target_projects": 0, "deadline": NEXT_YEAR}, format="json")
+
+    assert response.json() == {"target_projects": ["target_projects must be > 0."]}
+
+
+def test_spec_past_deadline_message(api_client):
+    response = api_client.post(LIST, {"target_projects": 3, "deadline": "2000-01-01"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"deadline": ["deadline cannot be in the past."]}
+    assert not Goal.objects.exists()
+
+
+def test_deadline_today_is_allowed(api_client):
+    assert api_client.post(LIST, {"target_projects": 1, "deadline": days(0)}, format="json").status_code == 201
+
+
+def test_spec_filter_by_deadline_order_and_paginate(api_client, user):
+    first = GoalFactory(user=user, title="B", deadline=days(10))
+    second = GoalFactory(user=user, title="A", deadline=days(20))
+    GoalFactory.create_batch(10, user=user, deadline=days(30))
+
+    by_deadline = api_client.get(LIST, {"deadline": days(10)}).json()["results"]
+    oldest_first = api_client.get(LIST, {"ordering": "created_at"}).json()["results"]
+    newest_first = api_client.get(LIST).json()["results"]
+    page_two = api_client.get(LIST, {"page": 2}).json()
+
+    assert [goal["id"] for goal in by_deadline] == [first.pk]
+    assert [goal["id"] for goal in oldest_first[:2]] == [first.pk, second.pk]
+    assert newest_first[-1]["id"] != first.pk and len(newest_first) == 10
+    assert page_two["count"] == 12 and len(page_two["results"]) == 2
+
+
+@pytest.mark.parametrize(
+    "ordering", ["deadline", "-deadline", "title", "-title", "total_steps", "-completed_steps", "completed_projects"]
+)
+def test_ordering_fields(api_client, user, ordering):
+    GoalFactory(user=user, title="B", deadline=days(5), total_steps=3, completed_steps=1, completed_projects=2)
+    GoalFactory(user=user, title="A", deadline=days(9), total_steps=1, completed_steps=0, completed_projects=0)
+    field = ordering.lstrip("-")
+
+    values = [goal[field] for goal in api_client.get(LIST, {"ordering": ordering}).json()["results"]]
+
+    assert values == sorted(values, reverse=ordering.startswith("-"))
+
+
+def test_spec_patch_bumps_completed_steps(api_client, user):
+    goal = GoalFactory(user=user, total_steps=4, completed_steps=1)
+
+    response = api_client.patch(detail(goal.pk), {"completed_steps": 2}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["completed_steps"], response.json()["steps_progress_percent"]) == (2, 50)
+
+
+def test_spec_full_update_keeps_an_overdue_goals_unchanged_deadline(api_client, user):
+    goal = GoalFactory(user=user, deadline=datetime.date(2025, 12, 31))
+
+    response = api_client.put(
+        detail(goal.pk),
+        {"title": "New Title", "target_projects": 12, "deadline": "2025-12-31", "total_steps": 6, "completed_steps": 3},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["title"], body["target_projects"], body["total_steps"], body["completed_steps"]) == (
+        "New Title",
+        12,
+        6,
+        3,
+    )
+    assert body["status"] == "expired"
+    assert body["days_left"] == 0
+
+
+def test_moving_a_deadline_into_the_past_is_400(api_client, user):
+    goal = GoalFactory(user=user, deadline=datetime.date(2025, 12, 31))
+
+    response = api_client.patch(detail(goal.pk), {"deadline": "2025-12-30"}, format="json")
+
+    assert response.json() == {"deadline": ["deadline cannot be in the past."]}
+    goal.refresh_from_db()
+    assert goal.deadline == datetime.date(2025, 12, 31)
+
+
+def test_spec_delete_then_404(api_client, user):
+    goal = GoalFactory(user=user)
+    GoalStepFactory(goal=goal)
+
+    assert api_client.delete(detail(goal.pk)).status_code == 204
+    assert api_client.get(detail(goal.pk)).status_code == 404
+
+
+# --- counters and computed fields -------------------------------------------
+
+
+def test_counters_are_clamped(api_client):
+    response = api_client.post(
+        LIST,
+        {"target_projects": 3, "deadline": NEXT_YEAR, "total_steps": 2, "completed_steps": 5, "completed_projects": 9},
+        format="json",
+    )
+
+    body = response.json()
+    assert (body["completed_steps"], body["completed_projects"]) == (2, 3)
+    assert (body["steps_progress_percent"], body["projects_progress_percent"]) == (100, 100)
+
+
+@pytest.mark.parametrize("field", ["total_steps", "completed_steps", "completed_projects"])
+def test_negative_counter_is_400(api_client, field):
+    response = api_client.post(LIST, {"target_projects": 3, "deadline": NEXT_YEAR, field: -1}, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_huge_number_is_400_not_a_database_error(api_client):
+    response = api_client.post(LIST, {"target_projects": 10**12, "deadline": NEXT_YEAR}, format="json")
+
+    assert response.status_code == 400
+    assert "target_projects" in response.json()
+
+
+def test_missing_fields_are_400(api_client):
+    response = api_client.post(LIST, {}, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"target_projects", "deadline"}
+
+
+def test_spa_create_payload_and_its_read_fields(api_client):
+    response = api_client.post(
+        LIST,
+        {
+            "title": "Untitled goal",
+            "target_projects": 3,
+            "completed_projects": 1,
+            "deadline": NEXT_YEAR,
+            "total_steps": 0,
+            "completed_steps": 0,
+        },
+        format="json",
+    )
+
+    body = response.json()
+    assert body["projects_progress_percent"] == 33
+    assert body["steps_progress_percent"] == 0
+    assert body["overall_progress_percent"] == 33  # no checklist: the projects part alone
+    assert body["progress_percent"] == 0.0
+
+
+def test_progress_percent_caps_at_100(api_client, user):
+    ProjectFactory.create_batch(5, user=user, status="completed")
+    goal = GoalFactory(user=user, target_projects=3)
+
+    assert api_client.get(detail(goal.pk)).json()["progress_percent"] == 100.0
+
+
+def test_progress_percent_counts_only_the_owners_completed_projects(api_client, user, other_user):
+    ProjectFactory(user=user, status="completed")
+    ProjectFactory(user=user, status="planned")
+    ProjectFactory.create_batch(3, user=other_user, status="completed")
+    goal = GoalFactory(user=user, target_projects=3)
+
+    assert api_client.get(detail(goal.pk)).json()["progress_percent"] == 33.33
+
+
+def test_overall_is_the_mean_of_projects_and_steps(api_client, user):
+    goal = GoalFactory(user=user, target_projects=4, completed_projects=1)
+    GoalStepFactory(goal=goal, is_done=True)
+    GoalStepFactory(goal=goal, is_done=False)
+
+    body = api_client.get(detail(goal.pk)).json()
+
+    assert (body["projects_progress_percent"], body["steps_progress_percent"]) == (25, 50)
+    assert body["overall_progress_percent"] == 37
+
+
+@pytest.mark.parametrize(
+    "completed_projects, done_steps, deadline, status",
+    [
+        (2, 2, 5, "achieved"),
+        (2, 2, -5, "achieved"),  # a met goal past its deadline is achieved, not expired
+        (2, 1, 5, "on_track"),  # target met but the checklist is not done
+        (1, 2, 5, "on_track"),
+        (1, 2, -1, "expired"),
+    ],
+)
+def test_status(api_client, user, completed_projects, done_steps, deadline, status):
+    goal = GoalFactory(user=user, target_projects=2, completed_projects=completed_projects, deadline=days(deadline))
+    GoalStepFactory.create_batch(done_steps, goal=goal, is_done=True)
+    GoalStepFactory.create_batch(2 - done_steps, goal=goal, is_done=False)
+
+    assert api_client.get(detail(goal.pk)).json()["status"] == status
+    assert [g["id"] for g in api_client.get(LIST, {"status": status}).json()["results"]] == [goal.pk]
+
+
+def test_status_achieved_by_real_completed_projects(api_client, user):
+    ProjectFactory.create_batch(2, user=user, status="completed")
+    goal = GoalFactory(user=user, target_projects=2)
+
+    body = api_client.get(detail(goal.pk)).json()
+
+    assert body["status"] == "achieved"
+    assert body["overall_progress_percent"] == 100
+
+
+def test_named_steps_are_the_truth_for_the_counters(api_client, user):
+    goal = GoalFactory(user=user)
+    api_client.post(reverse("goalstep-list"), {"goal": goal.pk, "title": "One", "is_done": True}, format="json")
+    api_client.post(reverse("goalstep-list"), {"goal": goal.pk, "title": "Two"}, format="json")
+
+    response = api_client.patch(
+        detail(goal.pk), {"total_steps": 9, "completed_steps": 0, "title": "Renamed"}, format="json"
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["title"] == "Renamed"
+    assert (body["total_steps"], body["completed_steps"], body["steps_total"], body["steps_completed"]) == (2, 1, 2, 1)
+    assert [step["title"] for step in body["steps"]] == ["One", "Two"]
+
+
+def test_nested_steps_are_ordered_by_order_then_id(api_client, user):
+    goal = GoalFactory(user=user)
+    late = GoalStepFactory(goal=goal, order=2)
+    early_b = GoalStepFactory(goal=goal, order=0)
+    early_a = GoalStepFactory(goal=goal, order=0)
+
+    steps = api_client.get(detail(goal.pk)).json()["steps"]
+
+    assert [step["id"] for step in steps] == [early_b.pk, early_a.pk, late.pk]
+    assert set(steps[0]) == {"id", "goal", "title", "is_done", "order", "created_at"}
+
+
+def test_null_title_is_stored_blank(api_client):
+    response = api_client.post(LIST, {"title": None, "target_projects": 1, "deadline": NEXT_YEAR}, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["title"] == ""
+
+
+def test_malformed_filters_are_400(api_client):
+    assert api_client.get(LIST, {"deadline": "tomorrow"}).status_code == 400
+    assert api_client.get(LIST, {"status": "finished"}).status_code == 400
+
+
+# --- owner scoping ---------------------------------------------------------------
+
+
+def test_list_shows_only_own_goals(api_client, user, other_user):
+    mine = GoalFactory(user=user)
+    GoalFactory(user=other_user)
+
+    assert [goal["id"] for goal in api_client.get(LIST).json()["results"]] == [mine.pk]
+
+
+def test_other_users_goal_is_404_on_retrieve_update_delete(api_client, other_user):
+    foreign = GoalFactory(user=other_user, title="Theirs")
+
+    assert api_client.get(detail(foreign.pk)).status_code == 404
+    assert api_client.patch(detail(foreign.pk), {"title": "Mine"}, format="json").status_code == 404
+    assert api_client.delete(detail(foreign.pk)).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.title == "Theirs"
+
+
+def test_user_in_payload_is_ignored(api_client, user, other_user):
+    response = api_client.post(
+        LIST, {"target_projects": 1, "deadline": NEXT_YEAR, "user": other_user.pk}, format="json"
+    )
+
+    assert response.json()["user"] == user.pk
+    assert Goal.objects.get().user == user
+
+
+def test_other_users_completed_projects_do_not_count(api_client, user, other_user):
+    """Goals have no related field a client writes; the foreign-id case lives on goal steps (test_goalsteps_api)."""
+    ProjectFactory(user=other_user, status="completed")
+    goal = GoalFactory(user=user, target_projects=1)
+
+    assert api_client.get(detail(goal.pk)).json()["progress_percent"] == 0.0
+
+
+# --- query counts -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_list_query_count_does_not_grow_with_goals(api_client, user, django_assert_num_queries, rows):
+    ProjectFactory(user=user, status="completed")
+    for goal in GoalFactory.create_batch(rows, user=user):
+        GoalStepFactory.create_batch(2, goal=goal, is_done=True)
+
+    with django_assert_num_queries(3):  # count for the pager + goals with every computed field + their steps
+        response = api_client.get(LIST, {"page_size": 100})
+
+    assert [goal["steps_completed"] for goal in response.json()["results"]] == [2] * rows
