@@ -1,10 +1,23 @@
-"""Admin for QA. Saves and deletes go through the same services as the API, so the same rules hold."""
+"""Admin for QA. Saves and deletes go through the same services as the API, so the same rules hold; bulk deletes
+run the services row by row for the same reason. Lists join or annotate what they show: no per-row queries.
+"""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db import models
 
-from users.models import Announcement, Certificate, LearningFact, LearningPlatform, User
-from users.services import certificate_delete, certificate_save
+from users.models import Announcement, Certificate, Goal, GoalStep, LearningFact, LearningPlatform, Project, User
+from users.services import (
+    certificate_delete,
+    certificate_save,
+    goal_check,
+    goal_save,
+    goal_step_delete,
+    goal_step_save,
+    project_save,
+)
 
 
 @admin.register(User)
@@ -13,25 +26,189 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "email"]
 
 
+class LinkedProjectInline(admin.TabularInline):
+    """A certificate's linked projects, read-only, each linking to its own page."""
+
+    model = Project
+    fields = ["title", "status", "start_date", "end_date"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "Linked projects"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["title", "issuer", "date_earned", "user", "has_file"]
+    list_display = ["title", "issuer", "date_earned", "user", "has_file", "project_count"]
     list_filter = ["issuer", "date_earned"]
     search_fields = ["title", "issuer"]
     ordering = ["-date_earned", "-id"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        ("Basic info", {"fields": ["user", "title", "issuer", "date_earned", "expires_on"]}),
+        ("Links", {"fields": ["file_upload", "credential_id", "credential_url"]}),
+        ("Dates", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    inlines = [LinkedProjectInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_project_count()
 
     @admin.display(boolean=True, description="File")
     def has_file(self, obj: Certificate) -> bool:
         return bool(obj.file_upload)
+
+    @admin.display(description="Projects", ordering="project_count")
+    def project_count(self, obj: Certificate) -> int:
+        return obj.project_count
 
     def save_model(self, request, obj, form, change):
         certificate_save(certificate=obj)
 
     def delete_model(self, request, obj):
         certificate_delete(certificate=obj)
+
+    def delete_queryset(self, request, queryset):
+        for certificate in queryset:
+            certificate_delete(certificate=certificate)
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "status", "work_type", "certificate", "date_created"]
+    list_filter = ["status", "work_type"]
+    search_fields = ["title", "description", "skills_used", "tools_used"]
+    ordering = ["-date_created", "-id"]
+    list_select_related = ["user", "certificate"]
+    raw_id_fields = ["user", "certificate"]
+    readonly_fields = ["date_created", "updated_at"]
+    fieldsets = [
+        (
+            "Basic info",
+            {
+                "fields": ["user", "title", "status", "description", "start_date", "end_date", "duration_text"],
+                "description": "Leave the description or duration blank and they are written for you.",
+            },
+        ),
+        (
+            "Guided fields",
+            {
+                "fields": [
+                    "work_type",
+                    "primary_goal",
+                    "problem_solved",
+                    "tools_used",
+                    "skills_used",
+                    "challenges_short",
+                    "outcome_short",
+                    "skills_to_improve",
+                ]
+            },
+        ),
+        ("Links", {"fields": ["certificate"]}),
+        ("Dates", {"fields": ["date_created", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        project_save(project=obj)
+
+
+class GoalStepInline(admin.TabularInline):
+    model = GoalStep
+    fields = ["title", "is_done", "order"]
+    extra = 1
+    ordering = ["order", "id"]
+
+
+class GoalAdminForm(forms.ModelForm):
+    def _post_clean(self):
+        """After the form has put its values on the instance: the goal rules, with the API's messages."""
+        super()._post_clean()
+        if not self.errors:
+            try:
+                goal_check(goal=self.instance)
+            except ValidationError as exc:
+                self._update_errors(exc)
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    form = GoalAdminForm
+    list_display = [
+        "title",
+        "user",
+        "target_projects",
+        "deadline",
+        "total_steps",
+        "completed_steps",
+        "steps_progress",
+        "status",
+    ]
+    list_filter = ["deadline"]
+    search_fields = ["title"]
+    ordering = ["deadline", "id"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        ("Basic info", {"fields": ["user", "title", "target_projects", "completed_projects", "deadline"]}),
+        (
+            "Checklist",
+            {
+                "fields": ["total_steps", "completed_steps"],
+                "description": "While the goal has named steps (below), these follow the steps.",
+            },
+        ),
+        ("Dates", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    inlines = [GoalStepInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress()
+
+    @admin.display(description="Steps progress", ordering="steps_progress_percent")
+    def steps_progress(self, obj: Goal) -> str:
+        return f"{obj.steps_completed}/{obj.steps_total} ({obj.steps_progress_percent}%)"
+
+    @admin.display(description="Status", ordering="status")
+    def status(self, obj: Goal) -> str:
+        return obj.status
+
+    def save_model(self, request, obj, form, change):
+        goal_save(goal=obj)
+
+    def save_formset(self, request, form, formset, change):
+        for step in formset.save(commit=False):
+            goal_step_save(step=step)
+        for step in formset.deleted_objects:
+            goal_step_delete(step=step)
+
+
+@admin.register(GoalStep)
+class GoalStepAdmin(admin.ModelAdmin):
+    list_display = ["title", "goal", "is_done", "order", "created_at"]
+    list_filter = ["is_done"]
+    search_fields = ["title", "goal__title"]
+    ordering = ["goal", "order", "id"]
+    list_select_related = ["goal"]
+    raw_id_fields = ["goal"]
+
+    def save_model(self, request, obj, form, change):
+        goal_step_save(step=obj)
+
+    def delete_model(self, request, obj):
+        goal_step_delete(step=obj)
+
+    def delete_queryset(self, request, queryset):
+        for step in queryset:
+            goal_step_delete(step=step)
 
 
 @admin.register(LearningPlatform)
