@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from users.models import Announcement
-from users.services import certificate_create, demo_user_reset
+from users.services import certificate_create, demo_user_reset, goal_create, goal_step_create, project_create
 
 DEMO_EMAIL = "demo@skillfolio.dev"
 DEMO_PASSWORD = "pass1234"
@@ -18,7 +18,7 @@ DEMO_FILES = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the demo user demo@skillfolio.dev / pass1234 with sample certificates."
+    help = "Create (or reset) the demo user demo@skillfolio.dev / pass1234 with certificates, projects and a goal."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Allow running with DEBUG off.")
@@ -44,7 +44,42 @@ class Command(BaseCommand):
                 date_earned="2024-09-02",
                 file_upload=File(badge, name="cloud-fundamentals-badge.png"),
             )
-        certificate_create(user=user, title="Intro to Django REST", issuer="Udemy", date_earned="2025-01-20")
+        django_rest = certificate_create(
+            user=user, title="Intro to Django REST", issuer="Udemy", date_earned="2025-01-20"
+        )
+        project_create(
+            user=user,
+            certificate=django_rest,
+            title="Certificate tracker API",
+            description="A small DRF API to keep my certificates in one place, built while taking the course.",
+            status="completed",
+            work_type="individual",
+            start_date=datetime.date(2025, 1, 21),
+            end_date=datetime.date(2025, 2, 11),
+            tools_used="Django, DRF, SQLite",
+        )
+        # description left blank: the server writes it from the guided answers
+        project_create(
+            user=user,
+            title="Portfolio Dashboard",
+            status="in_progress",
+            work_type="team",
+            primary_goal="deliver_feature",
+            start_date=timezone.localdate() - datetime.timedelta(days=10),
+            tools_used="React, Django, DRF",
+            skills_used="React, Tailwind",
+            problem_solved="Visualize certificate progress in one place",
+        )
+        goal = goal_create(
+            user=user,
+            title="Ship portfolio v1",
+            target_projects=3,
+            deadline=timezone.localdate() + datetime.timedelta(days=90),
+        )
+        for order, (title, done) in enumerate(
+            [("Pick three projects", True), ("Write each case study", True), ("Record a demo video", False)]
+        ):
+            goal_step_create(goal=goal, title=title, is_done=done, order=order)
         seed_announcements()
         if options["verbosity"] >= 1:
             self.stdout.write(self.style.SUCCESS(f"Seeded demo data for {DEMO_EMAIL} (password {DEMO_PASSWORD})."))
