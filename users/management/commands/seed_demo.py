@@ -67,7 +67,7 @@ class Command(BaseCommand):
             primary_goal="deliver_feature",
             start_date=timezone.localdate() - datetime.timedelta(days=10),
             tools_used="React, Django, DRF",
-            skills_used="React, Tailwind",
+            skills_used="Tailwind, Zustand",
             problem_solved="Visualize certificate progress in one place",
         )
         goal = goal_create(
