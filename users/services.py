@@ -388,22 +388,28 @@ def goal_update(*, goal: Goal, **fields) -> Goal:
     return goal_save(goal=goal)
 
 
-@transaction.atomic
-def goal_step_save(*, step: GoalStep) -> GoalStep:
-    """Create or change a step (rename, tick, reorder, move) and recount its goal, and its old goal on a move.
+def _goal_step_lock_goals(step: GoalStep) -> set[int]:
+    """Lock the step's goal and, for a saved step, the goal it is stored under (they differ on a move).
 
-    Both goals are locked (in id order) before the step is written, so concurrent step changes on one goal queue up
-    and every recount sees the others' committed changes.
+    Goals are locked in id order, so requests touching the same goals queue up instead of deadlocking. The stored
+    goal is read again under the lock in case a concurrent request moved this very step in between.
     """
-    for _attempt in range(3):
-        previous_goal_id = (
+    for _attempt in range(3):  # a step moved again and again between read and lock: give up after a few tries
+        stored_goal_id = (
             GoalStep.objects.filter(pk=step.pk).values_list("goal_id", flat=True).first() if step.pk else None
         )
-        goal_ids = {step.goal_id, previous_goal_id} - {None}
+        goal_ids = {step.goal_id, stored_goal_id} - {None}
         _goals_lock(goal_ids)
-        # a concurrent move of this very step between the read and the lock: read again under the lock
-        if not step.pk or GoalStep.objects.filter(pk=step.pk, goal_id=previous_goal_id).exists():
-            break
+        if stored_goal_id is None or GoalStep.objects.filter(pk=step.pk, goal_id=stored_goal_id).exists():
+            return goal_ids
+    raise ValidationError({"goal": ["This step is being changed by another request; try again."]})
+
+
+@transaction.atomic
+def goal_step_save(*, step: GoalStep) -> GoalStep:
+    """Create or change a step (rename, tick, reorder, move) and recount its goal, and its old goal on a move,
+    in the same transaction. Every recount runs under the goals' row locks, so parallel changes cannot drift."""
+    goal_ids = _goal_step_lock_goals(step)
     step.full_clean()
     step.save()
     for goal_id in sorted(goal_ids):
@@ -423,7 +429,9 @@ def goal_step_update(*, step: GoalStep, **fields) -> GoalStep:
 
 @transaction.atomic
 def goal_step_delete(*, step: GoalStep) -> None:
-    goal_id = GoalStep.objects.filter(pk=step.pk).values_list("goal_id", flat=True).first() or step.goal_id
-    _goals_lock([goal_id])
+    """Delete a step and recount the goal it was stored under."""
+    step.goal_id = GoalStep.objects.filter(pk=step.pk).values_list("goal_id", flat=True).first() or step.goal_id
+    goal_ids = _goal_step_lock_goals(step)
     step.delete()
-    _goal_sync_step_counts(goal_id)
+    for goal_id in sorted(goal_ids):
+        _goal_sync_step_counts(goal_id)
