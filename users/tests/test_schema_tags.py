@@ -1,0 +1,39 @@
+"""Swagger groups projects, goals, goal steps and analytics under their own tags, each operation with a summary."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_TAGS = {
+    "/projects/": "Projects",
+    "/projects/{id}/": "Projects",
+    "/goals/": "Goals",
+    "/goals/{id}/": "Goals",
+    "/goalsteps/": "Goal steps",
+    "/goalsteps/{id}/": "Goal steps",
+    "/analytics/summary/": "Analytics",
+    "/analytics/goals-progress/": "Analytics",
+}
+
+
+def test_each_operation_has_its_tag_and_a_summary(anon_client):
+    paths = anon_client.get(reverse("api-schema"), {"format": "openapi"}).json()["paths"]
+
+    for path, tag in EXPECTED_TAGS.items():
+        operations = {method: op for method, op in paths[path].items() if method != "parameters"}
+        assert operations, path
+        for method, operation in operations.items():
+            assert operation["tags"] == [tag], (method, path)
+            assert operation.get("summary"), (method, path)
+
+
+def test_analytics_responses_are_declared_with_their_serializers(anon_client):
+    schema = anon_client.get(reverse("api-schema"), {"format": "openapi"}).json()
+
+    summary = schema["paths"]["/analytics/summary/"]["get"]["responses"]["200"]["schema"]
+    progress = schema["paths"]["/analytics/goals-progress/"]["get"]["responses"]["200"]["schema"]
+
+    assert summary == {"$ref": "#/definitions/Summary"}
+    assert progress == {"type": "array", "items": {"$ref": "#/definitions/GoalProgress"}}
+    assert "goals_completion_rate_percent" in schema["definitions"]["Summary"]["properties"]
