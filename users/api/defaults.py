@@ -19,6 +19,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 100
 
 
+class GoalPagination(PageNumberPagination):
+    """Goals come 100 to a page: the SPA only ever reads the first page of goals, and a learner has dozens at most."""
+
+    page_size = 100
+
+
 class StableOrderingFilter(OrderingFilter):
     """OrderingFilter that always ends with the primary key, so equal sort keys cannot shuffle between pages."""
 

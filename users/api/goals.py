@@ -6,6 +6,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from users.api.base import NullAsBlankModelSerializer, OwnedModelViewSet, OwnedPrimaryKeyRelatedField
+from users.api.defaults import GoalPagination
 from users.api.docs import document_viewset
 from users.models import Goal, GoalStep
 from users.querysets import GOAL_STATUSES
@@ -116,6 +117,7 @@ class GoalViewSet(OwnedModelViewSet):
     queryset = Goal.objects.all()
     serializer_class = GoalSerializer
     filterset_class = GoalFilterSet
+    pagination_class = GoalPagination
     ordering_fields = ["created_at", "deadline", "title", "total_steps", "completed_steps", "completed_projects"]
     ordering = ["-created_at", "-id"]
 

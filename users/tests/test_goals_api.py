@@ -97,12 +97,20 @@ def test_spec_filter_by_deadline_order_and_paginate(api_client, user):
     by_deadline = api_client.get(LIST, {"deadline": days(10)}).json()["results"]
     oldest_first = api_client.get(LIST, {"ordering": "created_at"}).json()["results"]
     newest_first = api_client.get(LIST).json()["results"]
-    page_two = api_client.get(LIST, {"page": 2}).json()
+    page_two = api_client.get(LIST, {"page": 2, "page_size": 10}).json()
 
     assert [goal["id"] for goal in by_deadline] == [first.pk]
     assert [goal["id"] for goal in oldest_first[:2]] == [first.pk, second.pk]
-    assert newest_first[-1]["id"] != first.pk and len(newest_first) == 10
+    assert newest_first[-1]["id"] == first.pk and len(newest_first) == 12
     assert page_two["count"] == 12 and len(page_two["results"]) == 2
+
+
+def test_goals_come_100_to_a_page_so_the_spa_sees_them_all(api_client, user):
+    GoalFactory.create_batch(12, user=user)
+
+    response = api_client.get(LIST).json()
+
+    assert response["count"] == 12 and len(response["results"]) == 12 and response["next"] is None
 
 
 @pytest.mark.parametrize(
