@@ -1,5 +1,7 @@
 """Skillfolio's data: users and what they archive (certificates), build (projects) and aim for (goals and steps)."""
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from users.querysets import (
     ProjectQuerySet,
     SkillQuerySet,
 )
+from users.skill_names import clean_skill_name, normalize_skill_name
 
 
 class UserManager(DjangoUserManager):
@@ -60,11 +63,13 @@ class Skill(models.Model):
 
     @staticmethod
     def normalize(name: str) -> str:
-        return " ".join(name.split()).casefold()
+        return normalize_skill_name(name)
 
     def clean(self) -> None:
-        self.name = " ".join((self.name or "").split())
+        self.name = clean_skill_name(self.name or "")
         self.normalized_name = self.normalize(self.name)
+        if not self.name:
+            raise ValidationError({"name": "A skill needs a name."})
 
 
 class Certificate(models.Model):
@@ -99,12 +104,24 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.issuer})"
 
+    @property
+    def days_until_expiry(self) -> int | None:
+        """Days from today to expires_on: 0 on the last valid day, negative once expired, None if it never expires."""
+        return (self.expires_on - timezone.localdate()).days if self.expires_on else None
+
+    @property
+    def is_expired(self) -> bool:
+        """A certificate is still valid on its expires_on day and expired from the day after."""
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
     def clean(self) -> None:
         errors = {}
         if self.date_earned and self.date_earned > timezone.localdate():
             errors["date_earned"] = "date_earned cannot be in the future."
         if self.expires_on and self.date_earned and self.expires_on < self.date_earned:
             errors["expires_on"] = "expires_on cannot be before date_earned."
+        if self.credential_url and urlsplit(self.credential_url).scheme.lower() not in ("http", "https"):
+            errors["credential_url"] = "credential_url must be an http:// or https:// link."
         if errors:
             raise ValidationError(errors)
 

@@ -6,8 +6,22 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Case, Count, F, FloatField, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Floor, Greatest, Least, Round
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Floor, Greatest, Least, Round, TruncDate
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -28,6 +42,19 @@ class CertificateQuerySet(OwnedQuerySet):
     def with_project_count(self) -> CertificateQuerySet:
         """Annotate project_count: the owner's projects linked to each certificate, in the list query itself."""
         return self.annotate(project_count=Count("projects", filter=Q(projects__user=F("user")), distinct=True))
+
+    def expired(self) -> CertificateQuerySet:
+        """Certificates whose expires_on day has passed (one that expires today is still valid today)."""
+        return self.filter(expires_on__lt=timezone.localdate())
+
+    def valid(self) -> CertificateQuerySet:
+        """Certificates that never expire or have not expired yet."""
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()))
+
+    def expiring_within(self, days: int) -> CertificateQuerySet:
+        """Still valid, and expiring between today and `days` days from now (both ends included)."""
+        today = timezone.localdate()
+        return self.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
 
 
 class ProjectQuerySet(OwnedQuerySet):
@@ -145,4 +172,33 @@ class GoalStepQuerySet(OwnedQuerySet):
 
 
 class SkillQuerySet(OwnedQuerySet):
-    pass
+    def with_evidence(self) -> SkillQuerySet:
+        """Annotate what backs each skill, in the list query itself (no query per skill).
+
+        certificate_count, project_count and evidence_count (their sum); first_seen and last_seen, the earliest and
+        latest evidence date (a certificate's date_earned; a project's end_date, else start_date, else the day it was
+        created); has_valid_certificate, whether a certificate that has not expired carries the skill. Only the
+        owner's own certificates and projects count.
+        """
+        from users.models import Certificate
+
+        own_certificates = Q(certificates__user=F("user"))
+        own_projects = Q(projects__user=F("user"))
+        project_date = Coalesce("projects__end_date", "projects__start_date", TruncDate("projects__date_created"))
+        first_certificate = Min("certificates__date_earned", filter=own_certificates)
+        first_project = Min(project_date, filter=own_projects)
+        last_certificate = Max("certificates__date_earned", filter=own_certificates)
+        last_project = Max(project_date, filter=own_projects)
+        certificate_count = Count("certificates", filter=own_certificates, distinct=True)
+        project_count = Count("projects", filter=own_projects, distinct=True)
+        return self.annotate(
+            certificate_count=certificate_count,
+            project_count=project_count,
+            evidence_count=certificate_count + project_count,
+            # LEAST/GREATEST give NULL on some backends when one side is NULL, so each side falls back on the other
+            first_seen=Least(Coalesce(first_certificate, first_project), Coalesce(first_project, first_certificate)),
+            last_seen=Greatest(Coalesce(last_certificate, last_project), Coalesce(last_project, last_certificate)),
+            has_valid_certificate=Exists(
+                Certificate.objects.valid().filter(skills=OuterRef("pk"), user=OuterRef("user"))
+            ),
+        )

@@ -19,7 +19,9 @@ from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from users.models import Certificate, Goal, GoalStep, Project, User
+from users.models import Certificate, Goal, GoalStep, Project, Skill, User
+from users.skill_names import MAX_LENGTH as SKILL_NAME_MAX_LENGTH
+from users.skill_names import clean_skill_name, normalize_skill_name, parse_skill_names
 
 logger = logging.getLogger(__name__)
 
@@ -156,18 +158,34 @@ def certificate_save(*, certificate: Certificate) -> Certificate:
     return certificate
 
 
-def certificate_create(*, user: User, **fields) -> Certificate:
-    """Create a certificate; an uploaded file is checked by content and stored under a server-made name."""
-    return certificate_save(certificate=Certificate(user=user, **fields))
+@transaction.atomic
+def certificate_create(*, user: User, skills: Iterable[str] | None = None, **fields) -> Certificate:
+    """Create a certificate; an uploaded file is checked by content and stored under a server-made name.
+
+    `skills` are names; the ones the user has no skill for yet become new skills.
+    """
+    linked = skills_for_names(user=user, names=skills) if skills is not None else None  # before any file is stored
+    certificate = certificate_save(certificate=Certificate(user=user, **fields))
+    if linked is not None:
+        certificate.skills.set(linked)
+    return certificate
 
 
-def certificate_update(*, certificate: Certificate, clear_file: bool = False, **fields) -> Certificate:
-    """Update fields; a new file replaces the old one and clear_file removes it."""
+@transaction.atomic
+def certificate_update(
+    *, certificate: Certificate, clear_file: bool = False, skills: Iterable[str] | None = None, **fields
+) -> Certificate:
+    """Update fields; a new file replaces the old one and clear_file removes it. `skills`, when given, replaces the
+    certificate's skills (names, created when missing); None leaves them as they are."""
+    linked = skills_for_names(user=certificate.user, names=skills) if skills is not None else None
     for name, value in fields.items():
         setattr(certificate, name, value)
     if clear_file and not fields.get("file_upload"):
         certificate.file_upload = None
-    return certificate_save(certificate=certificate)
+    certificate = certificate_save(certificate=certificate)
+    if linked is not None:
+        certificate.skills.set(linked)
+    return certificate
 
 
 @transaction.atomic
@@ -435,3 +453,107 @@ def goal_step_delete(*, step: GoalStep) -> None:
     step.delete()
     for goal_id in sorted(goal_ids):
         _goal_sync_step_counts(goal_id)
+
+
+# --- Skills -------------------------------------------------------------
+
+
+def _skill_taken(*, user: User, name: str, exclude: Skill | None = None) -> None:
+    """Refuse a name the user already has for another skill, whatever its letter case or spacing."""
+    taken = Skill.objects.owned_by(user).filter(normalized_name=normalize_skill_name(name))
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    existing = taken.first()
+    if existing is not None:
+        raise ValidationError(
+            {"name": [f'You already have the skill "{existing.name}"; merge the two instead of renaming.']}
+        )
+
+
+def _skill_save(skill: Skill) -> Skill:
+    skill.full_clean(validate_constraints=False)  # the name check above words the clash better
+    try:
+        with transaction.atomic():
+            skill.save()
+    except IntegrityError as exc:  # a concurrent request took the name first
+        raise ValidationError({"name": [f'You already have the skill "{skill.name}".']}) from exc
+    return skill
+
+
+def skill_create(*, user: User, name: str) -> Skill:
+    """Add a skill by name; a name the user already has (in any case) is refused."""
+    _skill_taken(user=user, name=name)
+    return _skill_save(Skill(user=user, name=name))
+
+
+def skill_rename(*, skill: Skill, name: str) -> Skill:
+    """Change the spelling of a skill (its evidence stays). Another skill's name, in any case, is refused."""
+    _skill_taken(user=skill.user, name=name, exclude=skill)
+    skill.name = name
+    return _skill_save(skill)
+
+
+def skills_for_names(*, user: User, names: Iterable[str]) -> list[Skill]:
+    """The user's skills for these names, in order and each once; a name they have no skill for becomes one.
+
+    Names match regardless of letter case and spacing; a new skill keeps the first spelling given.
+    """
+    wanted: dict[str, str] = {}
+    for raw in names:
+        name = clean_skill_name(raw)
+        if not name:
+            continue
+        if len(name) > SKILL_NAME_MAX_LENGTH:
+            raise ValidationError({"skills": [f"A skill name has at most {SKILL_NAME_MAX_LENGTH} characters."]})
+        wanted.setdefault(normalize_skill_name(name), name)
+    known = {skill.normalized_name: skill for skill in Skill.objects.owned_by(user).filter(normalized_name__in=wanted)}
+    skills = []
+    for key, name in wanted.items():
+        skill = known.get(key)
+        if skill is None:
+            try:
+                with transaction.atomic():
+                    skill = Skill(user=user, name=name)
+                    skill.full_clean(validate_constraints=False)
+                    skill.save()
+            except IntegrityError:  # created meanwhile by a concurrent request: use that one
+                skill = Skill.objects.owned_by(user).get(normalized_name=key)
+        skills.append(skill)
+    return skills
+
+
+@transaction.atomic
+def skill_merge(*, into: Skill, skills: Iterable[Skill]) -> Skill:
+    """Move every certificate and project of `skills` to `into`, then delete `skills`: one skill, all the evidence.
+
+    All skills must belong to one user; `into` keeps its name. Runs in one transaction: a failure moves nothing.
+    """
+    sources = list(skills)
+    if any(source.user_id != into.user_id for source in sources):
+        raise ValidationError({"skills": ["Skill not found."]})
+    if any(source.pk == into.pk for source in sources):
+        raise ValidationError({"skills": ["A skill cannot be merged into itself."]})
+    source_ids = [source.pk for source in sources]
+    into.certificates.add(*Certificate.objects.filter(skills__in=source_ids).values_list("pk", flat=True).distinct())
+    into.projects.add(*Project.objects.filter(skills__in=source_ids).values_list("pk", flat=True).distinct())
+    Skill.objects.filter(pk__in=source_ids).delete()
+    return into
+
+
+def skill_delete(*, skill: Skill) -> None:
+    """Delete a skill: its certificates and projects stay, unlinked from it (project text fields are untouched)."""
+    skill.delete()
+
+
+def project_skill_names_from_text(project: Project) -> list[str]:
+    """Skill names written in a project's skills_used and tools_used text; fragments too long for a name are prose,
+    not skills, and are left out."""
+    names = parse_skill_names([project.skills_used, project.tools_used])
+    return [name for name in names if len(name) <= SKILL_NAME_MAX_LENGTH]
+
+
+def project_sync_skills(*, project: Project, skills: Iterable[str] | None = None) -> None:
+    """Link a saved project to its skills: the `skills` names when given (else the skills it has), plus every name
+    in its skills_used/tools_used text. The text itself is kept as written. Call it on every project write."""
+    names = list(skills) if skills is not None else list(project.skills.values_list("name", flat=True))
+    project.skills.set(skills_for_names(user=project.user, names=[*names, *project_skill_names_from_text(project)]))

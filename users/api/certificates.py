@@ -1,5 +1,6 @@
 """Certificates: the learner's archive of credentials, each with an optional private file behind a signed link."""
 
+from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
@@ -15,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from users.api.base import OwnedModelViewSet
+from users.api.skills import SkillNamesField, skill_filter
 from users.files import kind_of_stored_name, validate_certificate_file
 from users.models import Certificate
 from users.services import certificate_create, certificate_delete, certificate_update
@@ -57,6 +59,13 @@ class CertificateSerializer(serializers.ModelSerializer):
         write_only=True, required=False, default=False, help_text="true removes the stored file."
     )
     project_count = serializers.IntegerField(read_only=True, help_text="Your projects linked to this certificate.")
+    skills = SkillNamesField()
+    is_expired = serializers.BooleanField(read_only=True, help_text="true from the day after expires_on.")
+    days_until_expiry = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Days until expires_on: 0 on its last valid day, negative once expired, null if it never expires.",
+    )
 
     class Meta:
         model = Certificate
@@ -65,6 +74,12 @@ class CertificateSerializer(serializers.ModelSerializer):
             "title",
             "issuer",
             "date_earned",
+            "expires_on",
+            "is_expired",
+            "days_until_expiry",
+            "credential_id",
+            "credential_url",
+            "skills",
             "file_upload",
             "clear_file",
             "project_count",
@@ -72,26 +87,50 @@ class CertificateSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {
+            "expires_on": {"help_text": "YYYY-MM-DD, not before date_earned; null or absent: it does not expire."},
+            "credential_id": {"help_text": "The issuer's ID for this credential."},
+            "credential_url": {"help_text": "Where the issuer verifies it: an http:// or https:// link."},
+        }
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
 
 
 class CertificateFilterSet(filters.FilterSet):
     issuer = filters.CharFilter(lookup_expr="iexact", help_text="Exact issuer, any letter case.")
     date_earned = filters.DateFilter(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
     id = filters.NumberFilter(field_name="id")
+    expired = filters.BooleanFilter(method="filter_expired", help_text="true: expired only; false: still valid.")
+    expiring_within = IntegerFilter(
+        method="filter_expiring_within",
+        min_value=0,
+        max_value=36500,
+        help_text="Still valid and expiring within this many days (0 = today).",
+    )
+    skill = filters.CharFilter(method=skill_filter, help_text="A skill's id or its name (any letter case).")
 
     class Meta:
         model = Certificate
         fields = ["issuer", "date_earned", "id"]
 
+    def filter_expired(self, queryset, name, value):
+        return queryset.expired() if value else queryset.valid()
+
+    def filter_expiring_within(self, queryset, name, value):
+        return queryset.expiring_within(value)
+
 
 class CertificateViewSet(OwnedModelViewSet):
     """List, create, read, update and delete your certificates. Upload a file with multipart/form-data."""
 
-    queryset = Certificate.objects.with_project_count()
+    queryset = Certificate.objects.with_project_count().prefetch_related("skills")
     serializer_class = CertificateSerializer
     filterset_class = CertificateFilterSet
     search_fields = ["title", "issuer"]
-    ordering_fields = ["date_earned", "title"]
+    ordering_fields = ["date_earned", "title", "expires_on"]
+    ordering_nulls_last = ["expires_on"]  # certificates that never expire sort after the ones that do
     ordering = ["-date_earned", "-id"]
 
     def perform_create(self, serializer):

@@ -4,6 +4,7 @@ Kept apart from users.api.base because DRF imports these while it builds its gen
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
 from django.http import JsonResponse
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
@@ -26,13 +27,32 @@ class GoalPagination(PageNumberPagination):
 
 
 class StableOrderingFilter(OrderingFilter):
-    """OrderingFilter that always ends with the primary key, so equal sort keys cannot shuffle between pages."""
+    """OrderingFilter that always ends with the primary key, so equal sort keys cannot shuffle between pages.
+
+    Fields a view lists in `ordering_nulls_last` put empty values last in both directions, on every database (each
+    backend has its own default for NULLs).
+    """
 
     def get_ordering(self, request, queryset, view):
         ordering = list(super().get_ordering(request, queryset, view) or [])
         if ordering and not any(field.lstrip("-") in ("id", "pk") for field in ordering):
             ordering.append("-id" if ordering[-1].startswith("-") else "id")
         return ordering
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        nulls_last = set(getattr(view, "ordering_nulls_last", []))
+        return queryset.order_by(*(self._with_nulls_last(field, nulls_last) for field in ordering))
+
+    @staticmethod
+    def _with_nulls_last(field, nulls_last: set[str]):
+        if not isinstance(field, str) or field.lstrip("-") not in nulls_last:
+            return field
+        if field.startswith("-"):
+            return F(field[1:]).desc(nulls_last=True)
+        return F(field).asc(nulls_last=True)
 
 
 def exception_handler(exc, context):

@@ -8,6 +8,7 @@ from users.api import analytics, auth, home
 from users.api.certificates import CertificateFileView, CertificateViewSet
 from users.api.goals import GoalStepViewSet, GoalViewSet
 from users.api.projects import ProjectViewSet
+from users.api.skills import SkillViewSet
 
 
 class PublicAPIRootView(APIRootView):
@@ -23,6 +24,7 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("goalsteps", GoalStepViewSet, basename="goalstep")
+router.register("skills", SkillViewSet, basename="skill")
 
 urlpatterns = [
     path("auth/register/", auth.RegisterView.as_view(), name="auth-register"),
