@@ -8,7 +8,17 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from users.models import Announcement, Certificate, Goal, GoalStep, LearningFact, LearningPlatform, Project, User
+from users.models import (
+    Announcement,
+    Certificate,
+    Goal,
+    GoalStep,
+    LearningFact,
+    LearningPlatform,
+    Project,
+    Skill,
+    User,
+)
 from users.services import (
     certificate_delete,
     certificate_save,
@@ -17,6 +27,11 @@ from users.services import (
     goal_step_delete,
     goal_step_save,
     project_save,
+    project_sync_skills,
+    skill_clash_message,
+    skill_delete,
+    skill_name_clash,
+    skill_save,
 )
 
 
@@ -24,6 +39,65 @@ from users.services import (
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "is_active", "is_staff", "date_joined"]
     search_fields = ["username", "email"]
+
+
+class OwnSkillsForm(forms.ModelForm):
+    """A certificate or project form whose skills must belong to the row's owner (the API enforces the same)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        owner = cleaned_data.get("user") or getattr(self.instance, "user", None)
+        skills = cleaned_data.get("skills")
+        if owner is not None and skills is not None:
+            foreign = [skill.name for skill in skills if skill.user_id != owner.pk]
+            if foreign:
+                self.add_error("skills", f"Not skills of {owner}: {', '.join(foreign)}.")
+        return cleaned_data
+
+
+class SkillAdminForm(forms.ModelForm):
+    """Reports a name the owner already has (any case) on the form, as the API does, instead of failing on save."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        owner, name = cleaned_data.get("user"), cleaned_data.get("name")
+        if owner is not None and name:
+            existing = skill_name_clash(user=owner, name=name, exclude=self.instance)
+            if existing is not None:
+                self.add_error("name", skill_clash_message(existing))
+        return cleaned_data
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    form = SkillAdminForm
+    list_display = ["name", "user", "certificate_count", "project_count", "created_at"]
+    search_fields = ["name", "user__email"]
+    ordering = ["user", "normalized_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_evidence()  # the counts come with the page: no query per row
+
+    @admin.display(description="Certificates", ordering="certificate_count")
+    def certificate_count(self, obj: Skill) -> int:
+        return obj.certificate_count
+
+    @admin.display(description="Projects", ordering="project_count")
+    def project_count(self, obj: Skill) -> int:
+        return obj.project_count
+
+    def save_model(self, request, obj, form, change):
+        skill_save(skill=obj)
+
+    def delete_model(self, request, obj):
+        skill_delete(skill=obj)
+
+    def delete_queryset(self, request, queryset):
+        for skill in queryset:
+            skill_delete(skill=skill)
 
 
 class LinkedProjectInline(admin.TabularInline):
@@ -43,9 +117,11 @@ class LinkedProjectInline(admin.TabularInline):
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["title", "issuer", "date_earned", "user", "has_file", "project_count"]
-    list_filter = ["issuer", "date_earned"]
-    search_fields = ["title", "issuer"]
+    form = OwnSkillsForm
+    list_display = ["title", "issuer", "date_earned", "expires_on", "user", "has_file", "project_count"]
+    list_filter = ["issuer", "date_earned", "expires_on"]
+    search_fields = ["title", "issuer", "credential_id"]
+    autocomplete_fields = ["skills"]
     ordering = ["-date_earned", "-id"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
@@ -53,6 +129,7 @@ class CertificateAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Basic info", {"fields": ["user", "title", "issuer", "date_earned", "expires_on"]}),
         ("Links", {"fields": ["file_upload", "credential_id", "credential_url"]}),
+        ("Skills", {"fields": ["skills"]}),
         ("Dates", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     inlines = [LinkedProjectInline]
@@ -82,6 +159,8 @@ class CertificateAdmin(admin.ModelAdmin):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    form = OwnSkillsForm
+    autocomplete_fields = ["skills"]
     list_display = ["title", "user", "status", "work_type", "certificate", "date_created"]
     list_filter = ["status", "work_type"]
     search_fields = ["title", "description", "skills_used", "tools_used"]
@@ -112,12 +191,20 @@ class ProjectAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Skills",
+            {"fields": ["skills"], "description": "Names in skills used and tools used are added on save."},
+        ),
         ("Links", {"fields": ["certificate"]}),
         ("Dates", {"fields": ["date_created", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def save_model(self, request, obj, form, change):
         project_save(project=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the skills picked in the form
+        project_sync_skills(project=form.instance)  # plus the names in its text, as on every write
 
 
 class GoalStepInline(admin.TabularInline):

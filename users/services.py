@@ -458,20 +458,24 @@ def goal_step_delete(*, step: GoalStep) -> None:
 # --- Skills -------------------------------------------------------------
 
 
-def _skill_taken(*, user: User, name: str, exclude: Skill | None = None) -> None:
-    """Refuse a name the user already has for another skill, whatever its letter case or spacing."""
+def skill_name_clash(*, user: User, name: str, exclude: Skill | None = None) -> Skill | None:
+    """The user's other skill that already has this name, whatever its letter case or spacing, if any."""
     taken = Skill.objects.owned_by(user).filter(normalized_name=normalize_skill_name(name))
-    if exclude is not None:
+    if exclude is not None and exclude.pk:
         taken = taken.exclude(pk=exclude.pk)
-    existing = taken.first()
+    return taken.first()
+
+
+def skill_clash_message(existing: Skill) -> str:
+    return f'You already have the skill "{existing.name}"; merge the two instead.'
+
+
+def skill_save(*, skill: Skill) -> Skill:
+    """Validate and save a new or renamed skill. A name another of the user's skills has (in any case) is refused."""
+    existing = skill_name_clash(user=skill.user, name=skill.name or "", exclude=skill)
     if existing is not None:
-        raise ValidationError(
-            {"name": [f'You already have the skill "{existing.name}"; merge the two instead of renaming.']}
-        )
-
-
-def _skill_save(skill: Skill) -> Skill:
-    skill.full_clean(validate_constraints=False)  # the name check above words the clash better
+        raise ValidationError({"name": [skill_clash_message(existing)]})
+    skill.full_clean(validate_constraints=False)  # the clash check above words the unique constraint's failure better
     try:
         with transaction.atomic():
             skill.save()
@@ -482,15 +486,13 @@ def _skill_save(skill: Skill) -> Skill:
 
 def skill_create(*, user: User, name: str) -> Skill:
     """Add a skill by name; a name the user already has (in any case) is refused."""
-    _skill_taken(user=user, name=name)
-    return _skill_save(Skill(user=user, name=name))
+    return skill_save(skill=Skill(user=user, name=name))
 
 
 def skill_rename(*, skill: Skill, name: str) -> Skill:
-    """Change the spelling of a skill (its evidence stays). Another skill's name, in any case, is refused."""
-    _skill_taken(user=skill.user, name=name, exclude=skill)
+    """Change the spelling of a skill; its evidence stays. Another skill's name, in any case, is refused."""
     skill.name = name
-    return _skill_save(skill)
+    return skill_save(skill=skill)
 
 
 def skills_for_names(*, user: User, names: Iterable[str]) -> list[Skill]:
