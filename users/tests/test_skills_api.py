@@ -315,3 +315,29 @@ def test_swagger_documents_skills_under_their_own_tag(api_client):
     certificate = schema["definitions"]["Certificate"]["properties"]
     assert certificate["skills"]["type"] == "array" and certificate["skills"]["items"]["type"] == "string"
     assert {"expires_on", "is_expired", "days_until_expiry", "credential_id", "credential_url"} <= set(certificate)
+
+
+# --- demo data ----------------------------------------------------------------
+
+
+def test_seed_demo_gives_skills_with_evidence(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from rest_framework.test import APIClient
+
+    from users.models import User
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--force", stdout=StringIO())
+    client = APIClient()
+    client.force_authenticate(User.objects.get(email="demo@skillfolio.dev"))
+
+    skills = {row["name"]: row for row in client.get(LIST).json()["results"]}
+    certificates = client.get(reverse("certificate-list"), {"ordering": "expires_on"}).json()["results"]
+
+    assert skills["Python"]["certificate_count"] == 2
+    assert skills["Cloud"]["has_valid_certificate"] is True
+    assert skills["Django"]["has_valid_certificate"] is False
+    assert [c["is_expired"] for c in certificates] == [True, False, False]
+    assert client.get(reverse("certificate-list"), {"expiring_within": 30}).json()["count"] == 1

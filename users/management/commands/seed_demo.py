@@ -18,7 +18,9 @@ DEMO_FILES = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the demo user demo@skillfolio.dev / pass1234 with certificates, projects and a goal."
+    help = (
+        "Create (or reset) the demo user demo@skillfolio.dev / pass1234 with certificates, projects, skills and a goal."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Allow running with DEBUG off.")
@@ -28,12 +30,16 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to seed a known-password account with DEBUG off; pass --force.")
         user = demo_user_reset(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+        today = timezone.localdate()
         with open(DEMO_FILES / "data-analysis-with-python.pdf", "rb") as pdf:
             certificate_create(
                 user=user,
                 title="Data Analysis with Python",
                 issuer="freeCodeCamp",
                 date_earned="2024-05-14",
+                credential_id="fcc-data-analysis-demo",
+                credential_url="https://www.freecodecamp.org/certification/demo/data-analysis-with-python-v7",
+                skills=["Python", "pandas", "Data Analysis"],
                 file_upload=File(pdf, name="data-analysis-with-python.pdf"),
             )
         with open(DEMO_FILES / "cloud-fundamentals-badge.png", "rb") as badge:
@@ -42,10 +48,18 @@ class Command(BaseCommand):
                 title="Cloud Fundamentals",
                 issuer="Coursera",
                 date_earned="2024-09-02",
+                expires_on=today + datetime.timedelta(days=20),  # always "expiring soon" on the dashboard
+                credential_id="COURSERA-CLOUD-DEMO",
+                skills=["Cloud", "Linux"],
                 file_upload=File(badge, name="cloud-fundamentals-badge.png"),
             )
         django_rest = certificate_create(
-            user=user, title="Intro to Django REST", issuer="Udemy", date_earned="2025-01-20"
+            user=user,
+            title="Intro to Django REST",
+            issuer="Udemy",
+            date_earned="2025-01-20",
+            expires_on=datetime.date(2025, 7, 20),  # already expired: shows the other state
+            skills=["Django", "REST APIs", "python"],
         )
         project_create(
             user=user,
