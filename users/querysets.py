@@ -45,16 +45,26 @@ class CertificateQuerySet(OwnedQuerySet):
 
     def expired(self) -> CertificateQuerySet:
         """Certificates whose expires_on day has passed (one that expires today is still valid today)."""
-        return self.filter(expires_on__lt=timezone.localdate())
+        return self.filter(certificate_expired())
 
     def valid(self) -> CertificateQuerySet:
         """Certificates that never expire or have not expired yet."""
-        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()))
+        return self.exclude(certificate_expired())
 
     def expiring_within(self, days: int) -> CertificateQuerySet:
         """Still valid, and expiring between today and `days` days from now (both ends included)."""
-        today = timezone.localdate()
-        return self.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
+        return self.filter(certificate_expiring_within(days))
+
+
+def certificate_expired() -> Q:
+    """The condition "this certificate has expired", for filters and aggregates (Count(..., filter=...)) alike."""
+    return Q(expires_on__lt=timezone.localdate())
+
+
+def certificate_expiring_within(days: int) -> Q:
+    """Still valid and expiring between today and `days` days from now, both ends included."""
+    today = timezone.localdate()
+    return Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
 
 
 class ProjectQuerySet(OwnedQuerySet):
