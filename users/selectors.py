@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.utils import timezone
 
-from users.models import Certificate, Goal, Project, User
-from users.querysets import GOAL_ACHIEVED, GOAL_ON_TRACK
+from users.models import Certificate, Goal, Project, Skill, User
+from users.querysets import GOAL_ACHIEVED, GOAL_ON_TRACK, certificate_expired, certificate_expiring_within
+
+TOP_SKILL_FIELDS = [
+    "id",
+    "name",
+    "certificate_count",
+    "project_count",
+    "evidence_count",
+    "first_seen",
+    "last_seen",
+    "has_valid_certificate",
+]
 
 GOAL_PROGRESS_FIELDS = [
     "id",
@@ -22,9 +36,17 @@ GOAL_PROGRESS_FIELDS = [
 ]
 
 
+EXPIRING_SOON_DAYS = 30
+
+
 def analytics_summary(*, user: User) -> dict[str, Any]:
-    """Counts for the dashboard, in three queries: certificates, projects by status, goals by status."""
-    certificates_count = Certificate.objects.owned_by(user).count()
+    """Counts for the dashboard, in four queries: certificates (with expiry), projects by status, goals by status,
+    skills."""
+    certificates = Certificate.objects.owned_by(user).aggregate(
+        total=Count("id"),
+        expired=Count("id", filter=certificate_expired()),
+        expiring=Count("id", filter=certificate_expiring_within(EXPIRING_SOON_DAYS)),
+    )
     by_status = dict.fromkeys(Project.Status.values, 0)
     for row in Project.objects.owned_by(user).order_by().values("status").annotate(n=Count("id")):
         by_status[row["status"]] = row["n"]
@@ -38,7 +60,10 @@ def analytics_summary(*, user: User) -> dict[str, Any]:
         )
     )
     return {
-        "certificates_count": certificates_count,
+        "certificates_count": certificates["total"],
+        "certificates_expired": certificates["expired"],
+        "certificates_expiring_within_30_days": certificates["expiring"],
+        "skills_count": Skill.objects.owned_by(user).count(),
         "projects_count": sum(by_status.values()),
         "goals_count": goals["total"],
         "goals_completed_count": goals["achieved"],
@@ -54,3 +79,64 @@ def analytics_goals_progress(*, user: User) -> list[dict[str, Any]]:
     return list(
         Goal.objects.owned_by(user).with_progress().order_by("-created_at", "-id").values(*GOAL_PROGRESS_FIELDS)
     )
+
+
+def _month_start(day: datetime.date, months_back: int) -> datetime.date:
+    """The first day of the month `months_back` months before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months_back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def analytics_skills(*, user: User, top: int = 10, months: int = 12) -> dict[str, Any]:
+    """Top skills by evidence and a month-by-month timeline of certificates earned and projects completed.
+
+    Three queries whatever the data: the top skills (figures annotated), certificates per month, projects per month.
+    The timeline covers the current month and the `months - 1` before it, oldest first; a month with nothing is 0.
+    A completed project counts in the month of its end_date (else the month it was last updated).
+    """
+    today = timezone.localdate()
+    first_month = _month_start(today, months - 1)
+    top_skills = list(
+        Skill.objects.owned_by(user)
+        .with_evidence()
+        .filter(evidence_count__gt=0)
+        .order_by("-evidence_count", "normalized_name", "id")
+        .values(*TOP_SKILL_FIELDS)[:top]
+    )
+    certificates = (
+        Certificate.objects.owned_by(user)
+        .filter(date_earned__gte=first_month, date_earned__lte=today)
+        .annotate(month=TruncMonth("date_earned"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"))
+    )
+    completed_on = Coalesce("end_date", TruncDate("updated_at"))
+    projects = (
+        Project.objects.owned_by(user)
+        .filter(status=Project.Status.COMPLETED)
+        .annotate(completed_on=completed_on)
+        .filter(completed_on__gte=first_month, completed_on__lte=today)
+        .annotate(month=TruncMonth("completed_on"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"))
+    )
+    certificates_by_month = {_as_month(row["month"]): row["n"] for row in certificates}
+    projects_by_month = {_as_month(row["month"]): row["n"] for row in projects}
+    timeline = []
+    for back in range(months - 1, -1, -1):
+        month = _month_start(today, back)
+        timeline.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "certificates_earned": certificates_by_month.get(month, 0),
+                "projects_completed": projects_by_month.get(month, 0),
+            }
+        )
+    return {"top_skills": top_skills, "timeline": timeline}
+
+
+def _as_month(value: datetime.date | datetime.datetime) -> datetime.date:
+    """TruncMonth gives a date on some backends and a datetime on others; the timeline keys on the date."""
+    return value.date() if isinstance(value, datetime.datetime) else value

@@ -311,14 +311,18 @@ def project_save(*, project: Project) -> Project:
 
 
 @transaction.atomic
-def project_create(*, user: User, **fields) -> Project:
-    return project_save(project=Project(user=user, **fields))
+def project_create(*, user: User, skills: Iterable[str] | None = None, **fields) -> Project:
+    """Create a project; its skills are the `skills` names plus those written in skills_used and tools_used."""
+    project = project_save(project=Project(user=user, **fields))
+    project_sync_skills(project=project, skills=skills)
+    return project
 
 
 @transaction.atomic
-def project_update(*, project: Project, **fields) -> Project:
+def project_update(*, project: Project, skills: Iterable[str] | None = None, **fields) -> Project:
     """Update the given fields. A duration or description the server wrote (unchanged since) follows the changes;
-    one the user wrote is never overwritten.
+    one the user wrote is never overwritten. `skills`, when given, replaces the linked skills; either way the names
+    in skills_used and tools_used are linked too.
     """
     derived_duration = project.duration_text == project_duration_text(project.start_date, project.end_date)
     derived_description = project.description == project_build_description(project)
@@ -328,7 +332,9 @@ def project_update(*, project: Project, **fields) -> Project:
         project.duration_text = ""
     if derived_description and "description" not in fields:
         project.description = ""
-    return project_save(project=project)
+    project = project_save(project=project)
+    project_sync_skills(project=project, skills=skills)
+    return project
 
 
 # --- Goals and their checklist steps ------------------------------------

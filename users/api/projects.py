@@ -4,6 +4,7 @@ from django_filters import rest_framework as filters
 
 from users.api.base import NullAsBlankModelSerializer, OwnedModelViewSet, OwnedPrimaryKeyRelatedField
 from users.api.docs import document_viewset
+from users.api.skills import SkillNamesField, skill_filter
 from users.models import Certificate, Project
 from users.services import project_create, project_update
 
@@ -14,6 +15,11 @@ class ProjectSerializer(NullAsBlankModelSerializer):
         required=False,
         allow_null=True,
         help_text="One of your certificates (an id, as a number or a numeric string), or null.",
+    )
+    skills = SkillNamesField(
+        help_text='Skill names, e.g. ["React", "DRF"] (or "React, DRF"). Writing replaces the list; the names in '
+        "skills_used and tools_used are always linked too (those texts are kept as written). Read back in each "
+        "skill's first spelling."
     )
 
     class Meta:
@@ -35,6 +41,7 @@ class ProjectSerializer(NullAsBlankModelSerializer):
             "challenges_short",
             "outcome_short",
             "skills_to_improve",
+            "skills",
             "date_created",
             "updated_at",
         ]
@@ -56,6 +63,7 @@ class ProjectFilterSet(filters.FilterSet):
     # By id, not ModelChoiceFilter: that one would validate against everyone's certificates and reveal which exist.
     certificate = filters.NumberFilter(field_name="certificate_id", help_text="A certificate id.")
     status = filters.ChoiceFilter(choices=Project.Status.choices)
+    skill = filters.CharFilter(method=skill_filter, help_text="A skill's id or its name (any letter case).")
 
     class Meta:
         model = Project
@@ -74,7 +82,7 @@ class ProjectFilterSet(filters.FilterSet):
 class ProjectViewSet(OwnedModelViewSet):
     """List, create, read, update and delete your projects."""
 
-    queryset = Project.objects.all()
+    queryset = Project.objects.prefetch_related("skills")
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
     search_fields = ["title", "description", "skills_used", "tools_used"]

@@ -38,6 +38,7 @@ urlpatterns = [
     path("facts/random/", home.RandomFactView.as_view(), name="fact-random"),
     path("analytics/summary/", analytics.SummaryView.as_view(), name="analytics-summary"),
     path("analytics/goals-progress/", analytics.GoalsProgressView.as_view(), name="analytics-goals-progress"),
+    path("analytics/skills/", analytics.SkillsView.as_view(), name="analytics-skills"),
     path("files/certificates/<str:token>/<str:filename>", CertificateFileView.as_view(), name="certificate-file"),
     *router.urls,
 ]

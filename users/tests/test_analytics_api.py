@@ -36,6 +36,9 @@ def test_spec_summary_counts(api_client, user, other_user):
         "goals_in_progress_count": 1,
         "goals_completion_rate_percent": 0,
         "projects_by_status": {"planned": 3, "in_progress": 0, "completed": 2},
+        "certificates_expired": 0,
+        "certificates_expiring_within_30_days": 0,
+        "skills_count": 0,
     }
 
 
@@ -116,10 +119,10 @@ def _fill(user, rows: int) -> None:
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_summary_costs_three_queries(api_client, user, django_assert_num_queries, rows):
+def test_summary_costs_four_queries(api_client, user, django_assert_num_queries, rows):
     _fill(user, rows)
 
-    with django_assert_num_queries(3):  # certificates count + projects by status + goals by status
+    with django_assert_num_queries(4):  # certificates (with expiry) + projects by status + goals by status + skills
         body = api_client.get(SUMMARY).json()
 
     assert body["goals_count"] == rows

@@ -339,5 +339,7 @@ def test_seed_demo_gives_skills_with_evidence(django_capture_on_commit_callbacks
     assert skills["Python"]["certificate_count"] == 2
     assert skills["Cloud"]["has_valid_certificate"] is True
     assert skills["Django"]["has_valid_certificate"] is False
+    assert skills["Django"]["project_count"] == 2  # both demo projects name it in tools_used
+    assert skills["React"]["project_count"] == 1
     assert [c["is_expired"] for c in certificates] == [True, False, False]
     assert client.get(reverse("certificate-list"), {"expiring_within": 30}).json()["count"] == 1
