@@ -1,4 +1,4 @@
-"""Swagger groups projects, goals, goal steps and analytics under their own tags, each operation with a summary."""
+"""Swagger groups projects, goals, steps, skills and analytics under their own tags, each operation with a summary."""
 
 import pytest
 from django.urls import reverse
@@ -14,6 +14,10 @@ EXPECTED_TAGS = {
     "/goalsteps/{id}/": "Goal steps",
     "/analytics/summary/": "Analytics",
     "/analytics/goals-progress/": "Analytics",
+    "/analytics/skills/": "Analytics",
+    "/skills/": "Skills",
+    "/skills/{id}/": "Skills",
+    "/skills/{id}/merge/": "Skills",
 }
 
 

@@ -122,3 +122,13 @@ def test_skills_analytics_cost_three_queries(api_client, user, django_assert_num
 
 def test_skills_analytics_need_a_token(anon_client):
     assert anon_client.get(SKILLS).status_code == 401
+
+
+def test_swagger_declares_the_new_analytics_fields(anon_client):
+    schema = anon_client.get(reverse("api-schema"), {"format": "openapi"}).json()
+
+    assert schema["paths"]["/analytics/skills/"]["get"]["responses"]["200"]["schema"] == {
+        "$ref": "#/definitions/SkillsAnalytics"
+    }
+    summary = schema["definitions"]["Summary"]["properties"]
+    assert {"skills_count", "certificates_expired", "certificates_expiring_within_30_days"} <= set(summary)
