@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -175,31 +174,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Several instances need one place for uploads: a private S3 (or S3-compatible) bucket. Objects are never public and
-# never overwritten; a certificate link redirects to a presigned URL that expires after AWS_QUERYSTRING_EXPIRE seconds.
+# never overwritten; certificate files still reach users only through the app's signed links, which stream them.
 USE_S3_MEDIA = env.bool("USE_S3_MEDIA", default=False)
 if USE_S3_MEDIA:
-    AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN", default="") or None
-    AWS_CLOUDFRONT_KEY_ID = env("AWS_CLOUDFRONT_KEY_ID", default="") or None
-    AWS_CLOUDFRONT_KEY = env("AWS_CLOUDFRONT_KEY", default="").replace("\\n", "\n").encode() or None
-    if AWS_S3_CUSTOM_DOMAIN and not (AWS_CLOUDFRONT_KEY_ID and AWS_CLOUDFRONT_KEY):
-        raise ImproperlyConfigured(
-            "AWS_S3_CUSTOM_DOMAIN needs AWS_CLOUDFRONT_KEY_ID and AWS_CLOUDFRONT_KEY: the bucket is private, so links "
-            "through a custom domain must be signed"
-        )
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
             "region_name": env("AWS_S3_REGION_NAME", default="") or None,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            # Empty = boto3's own chain (instance role, ~/.aws); set both for a key pair.
             "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
             "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
-            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
-            "cloudfront_key_id": AWS_CLOUDFRONT_KEY_ID,
-            "cloudfront_key": AWS_CLOUDFRONT_KEY,
+            # Host for the URLs the storage builds itself (admin links); it must be able to read the private bucket.
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
             "default_acl": "private",
             "querystring_auth": True,
-            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
             "file_overwrite": False,
             "signature_version": "s3v4",
         },
