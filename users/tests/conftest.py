@@ -56,12 +56,19 @@ def s3_env(s3_endpoint, s3_client) -> dict[str, str]:
 
 # --- Machine services for the tests marked `services` -------------------------------------------------------------
 # Each comes from an environment variable (.ci/run sets them all); unset means the test skips and says which to set.
+# With SERVICES_REQUIRED=1 (as in .ci/run) a missing service or driver fails instead, so CI cannot pass by skipping.
+
+
+def _missing(reason: str):
+    if os.environ.get("SERVICES_REQUIRED") == "1":
+        pytest.fail(f"SERVICES_REQUIRED=1 but {reason}")
+    pytest.skip(reason)
 
 
 def _service_url(variable: str) -> str:
     url = os.environ.get(variable, "")
     if not url:
-        pytest.skip(f"needs a real service: set {variable} (bash .ci/run sets it)")
+        _missing(f"needs a real service: set {variable} (bash .ci/run sets it)")
     return url
 
 
@@ -79,7 +86,10 @@ def _migrate(database_url: str) -> None:
 def mariadb_url() -> str:
     """SERVICES_MARIADB_URL, its database created (utf8mb4) if missing and migrated."""
     url = _service_url("SERVICES_MARIADB_URL")
-    MySQLdb = pytest.importorskip("MySQLdb", reason="needs mysqlclient: pip install -r requirements-mysql.txt")
+    try:
+        import MySQLdb
+    except ImportError:
+        _missing("needs mysqlclient: pip install -r requirements-mysql.txt")
     config = environ.Env.db_url_config(url)
     server = MySQLdb.connect(
         host=config["HOST"], port=int(config["PORT"] or 3306), user=config["USER"], password=config["PASSWORD"]

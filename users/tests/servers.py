@@ -26,7 +26,7 @@ START_TIMEOUT = 30.0
 
 def port_for(offset: int) -> int:
     """A loopback port for a test server: TEST_PORT_BASE (default 8600) plus a fixed offset per test module."""
-    return int(os.environ.get("TEST_PORT_BASE", "8600")) + offset
+    return int(os.environ.get("TEST_PORT_BASE") or "8600") + offset
 
 
 def _answers(url: str) -> bool:
