@@ -110,3 +110,11 @@ def test_account_deletion_removes_its_objects(api_client, s3_client, s3_media, d
 
     assert response.status_code == 204
     assert bucket_keys(s3_client, s3_media) == []
+
+
+def test_readiness_checks_the_bucket_and_leaves_nothing_in_it(client, s3_client, s3_media):
+    response = client.get(reverse("health-ready"))
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["storage"] == "ok"
+    assert bucket_keys(s3_client, s3_media) == []

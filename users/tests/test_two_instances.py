@@ -62,6 +62,14 @@ def bearer(tokens: dict) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access']}"}
 
 
+def test_both_instances_are_ready_on_the_shared_services(instances):
+    for url in instances:
+        ready = requests.get(f"{url}/health/ready/")
+
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["checks"] == {"database": "ok", "cache": "ok", "storage": "ok"}
+
+
 def test_registered_on_a_logs_in_on_b(instances):
     a, b = instances
 
