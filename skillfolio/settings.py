@@ -177,6 +177,8 @@ STORAGES = {
 # never overwritten; certificate files still reach users only through the app's signed links, which stream them.
 USE_S3_MEDIA = env.bool("USE_S3_MEDIA", default=False)
 if USE_S3_MEDIA:
+    from botocore.config import Config as BotoConfig
+
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -193,6 +195,14 @@ if USE_S3_MEDIA:
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
             "file_overwrite": False,
             "signature_version": "s3v4",
+            # botocore waits 60 s to connect and to read by default; a stalled bucket must fail a request (and the
+            # readiness probe) well inside gunicorn's timeout instead of holding a worker thread hostage.
+            "client_config": BotoConfig(
+                signature_version="s3v4",
+                connect_timeout=5,
+                read_timeout=20,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
         },
     }
 # Certificate files are private: the API hands out signed links that expire after this many seconds.

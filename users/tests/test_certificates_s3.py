@@ -5,6 +5,7 @@ replace, clear, delete and rejected uploads are proven against a bucket too; the
 """
 
 import runpy
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from users.tests.samples import CERTIFICATES
+from users.tests.servers import port_for
 from users.tests.test_certificates_api import (  # noqa: F401  (collected again, against S3)
     create_with_file,
     fetch_link,
@@ -118,3 +120,15 @@ def test_readiness_checks_the_bucket_and_leaves_nothing_in_it(client, s3_client,
     assert response.status_code == 200
     assert response.json()["checks"]["storage"] == "ok"
     assert bucket_keys(s3_client, s3_media) == []
+
+
+def test_readiness_is_503_naming_the_storage_when_the_bucket_is_unreachable(client, settings):
+    options = {**settings.STORAGES["default"]["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{port_for(2)}"}
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
+
+    started = time.monotonic()
+    response = client.get(reverse("health-ready"))
+
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["storage"]
+    assert time.monotonic() - started < 15  # bounded retries and timeouts, not botocore's 60 s defaults
