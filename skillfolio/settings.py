@@ -165,7 +165,7 @@ CORS_ALLOW_ALL_ORIGINS = env.bool("CORS_ALLOW_ALL_ORIGINS", default=False)
 
 # --- Static / media -----------------------------------------------------
 STATIC_URL = "static/"
-# collectstatic writes here and WhiteNoise serves it: fingerprinted names, gzip/brotli copies, cached for a year.
+# collectstatic writes here and WhiteNoise serves it: fingerprinted names, gzip copies, cached for a year.
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
