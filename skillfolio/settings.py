@@ -165,13 +165,46 @@ CORS_ALLOW_ALL_ORIGINS = env.bool("CORS_ALLOW_ALL_ORIGINS", default=False)
 
 # --- Static / media -----------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here and WhiteNoise serves it: fingerprinted names, gzip copies, cached for a year.
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several instances need one place for uploads: a private S3 (or S3-compatible) bucket. Objects are never public and
+# never overwritten; certificate files still reach users only through the app's signed links, which stream them.
+USE_S3_MEDIA = env.bool("USE_S3_MEDIA", default=False)
+if USE_S3_MEDIA:
+    from botocore.config import Config as BotoConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            # Empty = boto3's own chain (instance role, ~/.aws); set both for a key pair.
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # Host for the URLs the storage builds itself (admin links); it must be able to read the private bucket.
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            # botocore waits 60 s to connect and to read by default; a stalled bucket must fail a request (and the
+            # readiness probe) well inside gunicorn's timeout instead of holding a worker thread hostage.
+            "client_config": BotoConfig(
+                signature_version="s3v4",
+                connect_timeout=5,
+                read_timeout=20,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+        },
+    }
 # Certificate files are private: the API hands out signed links that expire after this many seconds.
 CERTIFICATE_FILE_LINK_MAX_AGE = env.int("CERTIFICATE_FILE_LINK_MAX_AGE", default=60 * 60)
 CERTIFICATE_FILE_MAX_BYTES = 5 * 1024 * 1024

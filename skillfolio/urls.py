@@ -1,4 +1,4 @@
-"""Top-level routes: the JSON API under /api/, its docs, and the admin."""
+"""Top-level routes: the JSON API under /api/, its docs, the admin and the health checks."""
 
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -6,6 +6,7 @@ from drf_yasg import openapi
 from drf_yasg.views import get_schema_view
 from rest_framework.permissions import AllowAny
 
+from skillfolio import health
 from users.api.defaults import api_not_found
 
 schema_view = get_schema_view(
@@ -19,6 +20,8 @@ schema_view = get_schema_view(
 )
 
 urlpatterns = [
+    path("health/", health.live, name="health-live"),
+    path("health/ready/", health.ready, name="health-ready"),
     path("admin/", admin.site.urls),
     path("api/docs/", schema_view.with_ui("swagger", cache_timeout=0), name="api-docs"),
     path("api/redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="api-redoc"),

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import IO
 
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
@@ -97,3 +100,19 @@ def certificate_upload_to(instance, filename: str) -> str:
 def kind_of_stored_name(name: str) -> FileKind:
     """Stored names end with the extension we chose from the content, so the extension is trustworthy here."""
     return KIND_BY_EXTENSION.get(name.rsplit(".", 1)[-1].lower(), PDF)
+
+
+def open_stored_file(name: str) -> File | None:
+    """Open a stored file for reading, or None when it is gone, on disk or in S3 alike.
+
+    A missing S3 object surfaces as botocore's ClientError rather than FileNotFoundError; any other storage error
+    (an outage, refused credentials) still raises, so it is a server error and not a misleading 404.
+    """
+    try:
+        return default_storage.open(name, "rb")
+    except FileNotFoundError:
+        return None
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+            return None
+        raise

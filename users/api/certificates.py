@@ -3,7 +3,6 @@
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 
 from users.api.base import OwnedModelViewSet
 from users.api.skills import SkillNamesField, skill_filter
-from users.files import kind_of_stored_name, validate_certificate_file
+from users.files import kind_of_stored_name, open_stored_file, validate_certificate_file
 from users.models import Certificate
 from users.services import certificate_create, certificate_delete, certificate_update
 
@@ -164,10 +163,9 @@ class CertificateFileView(APIView):
             raise NotFound("This file link is invalid or has expired.") from exc
         if not Certificate.objects.filter(pk=certificate_id, file_upload=name).exists():
             raise NotFound("This file link is invalid or has expired.")
-        try:
-            stored = default_storage.open(name, "rb")
-        except (FileNotFoundError, OSError) as exc:
-            raise NotFound("The file is no longer available.") from exc
+        stored = open_stored_file(name)
+        if stored is None:
+            raise NotFound("The file is no longer available.")
         kind = kind_of_stored_name(name)
         response = FileResponse(stored, content_type=kind.content_type, as_attachment=False, filename=filename)
         response["X-Content-Type-Options"] = "nosniff"
