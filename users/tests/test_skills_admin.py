@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from users.models import Certificate, Skill
+from users.models import Certificate, Project, Skill
 from users.tests.factories import CertificateFactory, ProjectFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,24 @@ def test_certificate_admin_refuses_an_ftp_credential_url(admin_client, user):
     assert response.status_code == 200
     certificate.refresh_from_db()
     assert certificate.credential_url == ""
+
+
+def test_project_admin_links_picked_skills_and_the_names_in_its_text(admin_client, user, other_user):
+    figma = SkillFactory(user=user, name="Figma")
+    theirs = SkillFactory(user=other_user, name="Rust")
+    form = {
+        "user": user.pk,
+        "title": "From admin",
+        "status": "planned",
+        "skills_used": "React, figma",
+        "tools_used": "",
+    }
+
+    refused = admin_client.post(reverse("admin:users_project_add"), {**form, "skills": [theirs.pk]})
+    saved = admin_client.post(reverse("admin:users_project_add"), {**form, "skills": [figma.pk]})
+
+    assert refused.status_code == 200 and "Not skills of" in refused.content.decode()
+    assert saved.status_code == 302
+    project = Project.objects.get()
+    assert sorted(project.skills.values_list("name", flat=True)) == ["Figma", "React"]
+    assert project.skills_used == "React, figma"
