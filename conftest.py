@@ -1,13 +1,17 @@
 """Fixtures shared by every test: two users and an authenticated API client."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Fast hashing, files under a per-test folder, no collected static manifest needed."""
+    """Fast hashing, files under a per-test folder, no collected static manifest needed, and a fresh local-memory
+    cache per test (throttle counters start at zero; a Redis named by REDIS_URL is left to the services tests)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -114,6 +114,19 @@ SIMPLE_JWT = {
 }
 
 # --- DRF ----------------------------------------------------------------
+# Limits per scope ("N/s|min|hour|day"); THROTTLE_RATES overrides any of them, e.g. "user=120/min,login_ip=10/min".
+# login_* and password_* count failed attempts only.
+THROTTLE_RATES = {
+    "user": "300/min",  # every endpoint: per account when signed in, per IP otherwise
+    "login_ip": "5/min",
+    "login_account": "20/hour",
+    "register_ip": "20/hour",
+    "register_account": "5/hour",
+    "refresh_ip": "60/min",
+    "refresh_account": "60/hour",
+    "password_ip": "10/hour",
+    "password_account": "5/hour",
+} | env.dict("THROTTLE_RATES", default={})
 REST_FRAMEWORK = {
     # JWT is the only authentication class, so a missing or bad token is a 401 (with WWW-Authenticate), never a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
@@ -133,6 +146,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "users.api.defaults.PageNumberPagination",
     "PAGE_SIZE": 10,
     "EXCEPTION_HANDLER": "users.api.defaults.exception_handler",
+    # Counters live in the default cache (Redis when REDIS_URL is set), so the limits hold across workers.
+    "DEFAULT_THROTTLE_CLASSES": ["users.api.throttles.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
+    # Trusted proxies in front of the app: 0 = the client is REMOTE_ADDR and X-Forwarded-For is ignored.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -1,5 +1,7 @@
 """Accounts and JWT sessions: register, login, refresh, logout, the caller's profile and password change."""
 
+from collections.abc import Mapping
+
 from django.contrib.auth import authenticate
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, serializers, status
@@ -12,6 +14,13 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
+from users.api.throttles import (
+    AuthenticatedUserThrottle,
+    CounterThrottle,
+    IPThrottle,
+    ThrottledViewMixin,
+    UserRateThrottle,
+)
 from users.models import User
 from users.services import user_change_password, user_delete, user_register, user_tokens
 
@@ -127,7 +136,82 @@ def _find_login_user(identifier: str) -> User | None:
     return User.objects.filter(username__iexact=identifier).first()
 
 
+def _request_field(request, *names: str) -> str:
+    """The first non-empty of the named body fields as a trimmed string ("" for a body that is not an object)."""
+    data = request.data if isinstance(request.data, Mapping) else {}
+    for name in names:
+        value = data.get(name)
+        if isinstance(value, str | int) and str(value).strip():
+            return str(value).strip()
+    return ""
+
+
+class LoginIPThrottle(IPThrottle):
+    """Failed logins per client IP."""
+
+    scope = "login_ip"
+    failures_only = True
+
+
+class LoginAccountThrottle(CounterThrottle):
+    """Failed logins per account, whichever identifier (e-mail or username) names it."""
+
+    scope = "login_account"
+    failures_only = True
+
+    def get_ident_for(self, request, view) -> str | None:
+        identifier = _request_field(request, "email_or_username", "email", "username")
+        if not identifier:
+            return None
+        user = _find_login_user(identifier)
+        return f"user-{user.pk}" if user else f"name-{identifier.lower()}"
+
+
+class RegisterIPThrottle(IPThrottle):
+    scope = "register_ip"
+
+
+class RegisterAccountThrottle(CounterThrottle):
+    """Sign-up attempts per e-mail address."""
+
+    scope = "register_account"
+
+    def get_ident_for(self, request, view) -> str | None:
+        return User.objects.normalize_email(_request_field(request, "email")) or None
+
+
+class RefreshIPThrottle(IPThrottle):
+    scope = "refresh_ip"
+
+
+class RefreshAccountThrottle(CounterThrottle):
+    """Refreshes per account. Only a token that verifies names an account, so forged ones cannot lock anybody out."""
+
+    scope = "refresh_account"
+
+    def get_ident_for(self, request, view) -> str | None:
+        try:
+            token = RefreshToken(_request_field(request, "refresh"))
+        except TokenError:
+            return None
+        return str(token.payload.get("user_id"))
+
+
+class PasswordIPThrottle(IPThrottle):
+    """Failed password changes per client IP (a stolen access token must not become a password oracle)."""
+
+    scope = "password_ip"
+    failures_only = True
+
+
+class PasswordAccountThrottle(AuthenticatedUserThrottle):
+    scope = "password_account"
+    failures_only = True
+
+
 class RegisterView(PublicView):
+    throttle_classes = [UserRateThrottle, RegisterIPThrottle, RegisterAccountThrottle]
+
     @swagger_auto_schema(
         tags=["Auth"],
         operation_summary="Create an account",
@@ -142,7 +226,9 @@ class RegisterView(PublicView):
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class LoginView(PublicView):
+class LoginView(ThrottledViewMixin, PublicView):
+    throttle_classes = [UserRateThrottle, LoginIPThrottle, LoginAccountThrottle]
+
     @swagger_auto_schema(
         tags=["Auth"],
         operation_summary="Log in and get a token pair",
@@ -169,6 +255,7 @@ class LoginView(PublicView):
 
 class RefreshView(TokenRefreshView):
     serializer_class = RefreshSerializer
+    throttle_classes = [UserRateThrottle, RefreshIPThrottle, RefreshAccountThrottle]
 
     @swagger_auto_schema(
         tags=["Auth"],
@@ -228,7 +315,9 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
         return super().patch(request, *args, **kwargs)
 
 
-class ChangePasswordView(APIView):
+class ChangePasswordView(ThrottledViewMixin, APIView):
+    throttle_classes = [UserRateThrottle, PasswordIPThrottle, PasswordAccountThrottle]
+
     @swagger_auto_schema(
         tags=["Auth"],
         operation_summary="Change my password",
