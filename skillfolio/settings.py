@@ -111,6 +111,8 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Microsecond `iat`, so tokens issued before a password change are told apart from the fresh pair it returns.
+    "AUTH_TOKEN_CLASSES": ("users.tokens.AccessToken",),
 }
 
 # --- DRF ----------------------------------------------------------------
@@ -129,7 +131,7 @@ THROTTLE_RATES = {
 } | env.dict("THROTTLE_RATES", default={})
 REST_FRAMEWORK = {
     # JWT is the only authentication class, so a missing or bad token is a 401 (with WWW-Authenticate), never a 403.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["users.api.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

@@ -5,6 +5,7 @@ run the services row by row for the same reason. Lists join or annotate what the
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -32,13 +33,32 @@ from users.services import (
     skill_delete,
     skill_name_clash,
     skill_save,
+    user_deactivate,
+    user_revoke_tokens,
 )
+
+
+class RevokingPasswordChangeForm(AdminPasswordChangeForm):
+    """A password set by staff ends the user's sessions, as a change through the API does."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            user_revoke_tokens(user=user)
+        return user
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "is_active", "is_staff", "date_joined"]
     search_fields = ["username", "email"]
+    change_password_form = RevokingPasswordChangeForm
+
+    def save_model(self, request, obj, form, change):
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivating:
+            user_deactivate(user=obj)
 
 
 class OwnSkillsForm(forms.ModelForm):

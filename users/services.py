@@ -17,11 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from users.models import Certificate, Goal, GoalStep, Project, Skill, User
 from users.skill_names import MAX_LENGTH as SKILL_NAME_MAX_LENGTH
 from users.skill_names import clean_skill_name, normalize_skill_name, parse_skill_names
+from users.tokens import RefreshToken
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +85,11 @@ def user_tokens(*, user: User) -> dict[str, str]:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-def user_revoke_refresh_tokens(*, user: User) -> None:
-    """Blacklist every refresh token the user still holds (password change, deactivation)."""
+def user_revoke_tokens(*, user: User) -> None:
+    """Refuse every token issued until now: move the user's cut-off (checked for access and refresh tokens) and
+    blacklist the outstanding refresh tokens. Called on password change and deactivation."""
+    user.tokens_valid_after = timezone.now()
+    user.save(update_fields=["tokens_valid_after"])
     outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
@@ -99,8 +102,16 @@ def user_change_password(*, user: User, new_password: str) -> dict[str, str]:
     _validate_password(new_password, user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    user_revoke_refresh_tokens(user=user)
+    user_revoke_tokens(user=user)
     return user_tokens(user=user)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> None:
+    """Switch the account off and revoke its tokens, so reactivating it later does not revive old sessions."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_revoke_tokens(user=user)
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
-from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from users.api.throttles import (
@@ -23,6 +22,7 @@ from users.api.throttles import (
 )
 from users.models import User
 from users.services import user_change_password, user_delete, user_register, user_tokens
+from users.tokens import RefreshToken, token_is_revoked
 
 INVALID_CREDENTIALS = "No active account found with the given credentials."
 
@@ -93,13 +93,19 @@ class RefreshTokenSerializer(serializers.Serializer):
 
 
 class RefreshSerializer(TokenRefreshSerializer):
-    """SimpleJWT's refresh, but a token whose user was deleted is a 401 like any other dead token (not a 500)."""
+    """SimpleJWT's refresh, but a token whose user was deleted, deactivated or revoked it (password change) is a 401
+    like any other dead token."""
+
+    token_class = RefreshToken
 
     def validate(self, attrs):
-        try:
-            return super().validate(attrs)
-        except User.DoesNotExist as exc:
-            raise AuthenticationFailed("No active account found for the given token.", "no_active_account") from exc
+        refresh = self.token_class(attrs["refresh"])  # bad, expired, wrong type, blacklisted: TokenError -> 401
+        user = User.objects.filter(pk=refresh.payload.get("user_id")).first()
+        if user is None or not user.is_active:
+            raise AuthenticationFailed("No active account found for the given token.", "no_active_account")
+        if token_is_revoked(refresh, user):
+            raise AuthenticationFailed("Token has been revoked; sign in again.", "token_revoked")
+        return super().validate(attrs)
 
 
 class DetailSerializer(serializers.Serializer):
