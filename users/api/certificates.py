@@ -16,11 +16,17 @@ from rest_framework.views import APIView
 
 from users.api.base import OwnedModelViewSet
 from users.api.skills import SkillNamesField, skill_filter
-from users.files import kind_of_stored_name, open_stored_file, validate_certificate_file
+from users.files import PDF, FileKind, kind_of_stored_name, open_stored_file, validate_certificate_file
 from users.models import Certificate
 from users.services import certificate_create, certificate_delete, certificate_update
 
 FILE_LINK_SALT = "users.certificate-file"
+
+
+def certificate_file_name(certificate: Certificate) -> str:
+    """The name a browser shows and saves: the title as a slug plus the extension we chose from the content."""
+    extension = kind_of_stored_name(certificate.file_upload.name).extension
+    return f"{slugify(certificate.title)[:60] or 'certificate'}.{extension}"
 
 
 def certificate_file_link(certificate: Certificate, request=None) -> str | None:
@@ -32,10 +38,17 @@ def certificate_file_link(certificate: Certificate, request=None) -> str | None:
     if not certificate.file_upload:
         return None
     token = signing.dumps([certificate.pk, certificate.file_upload.name], salt=FILE_LINK_SALT, compress=True)
-    extension = kind_of_stored_name(certificate.file_upload.name).extension
-    filename = f"{slugify(certificate.title)[:60] or 'certificate'}.{extension}"
-    path = reverse("certificate-file", kwargs={"token": token, "filename": filename})
+    path = reverse("certificate-file", kwargs={"token": token, "filename": certificate_file_name(certificate)})
     return request.build_absolute_uri(path) if request is not None else path
+
+
+def file_content_security_policy(kind: FileKind) -> str:
+    """Nothing in a served file may load or run anything. Images are also sandboxed (a unique origin, no scripts);
+    PDFs cannot be, because Chrome refuses to start its PDF viewer in a sandboxed document, and the SPA must be able
+    to <embed> them: only the SPA's origins (CORS_ALLOWED_ORIGINS) and this one may frame a file."""
+    ancestors = "*" if settings.CORS_ALLOW_ALL_ORIGINS else " ".join(["'self'", *settings.CORS_ALLOWED_ORIGINS])
+    policy = f"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors {ancestors}"
+    return policy if kind == PDF else f"{policy}; img-src 'self'; sandbox"
 
 
 class CertificateFileField(serializers.FileField):
@@ -161,13 +174,19 @@ class CertificateFileView(APIView):
             )
         except signing.BadSignature as exc:  # includes SignatureExpired
             raise NotFound("This file link is invalid or has expired.") from exc
-        if not Certificate.objects.filter(pk=certificate_id, file_upload=name).exists():
+        certificate = Certificate.objects.filter(pk=certificate_id, file_upload=name).first()
+        if certificate is None:
             raise NotFound("This file link is invalid or has expired.")
         stored = open_stored_file(name)
         if stored is None:
             raise NotFound("The file is no longer available.")
         kind = kind_of_stored_name(name)
-        response = FileResponse(stored, content_type=kind.content_type, as_attachment=False, filename=filename)
+        # The name in the URL is decoration that anybody can edit: the header's name is always made here.
+        response = FileResponse(
+            stored, content_type=kind.content_type, as_attachment=False, filename=certificate_file_name(certificate)
+        )
         response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = file_content_security_policy(kind)
+        response["Referrer-Policy"] = "no-referrer"  # the link is the credential: never hand it on
         response["Cache-Control"] = "private, max-age=300"
         return response
