@@ -54,6 +54,29 @@ def _save_certificate(certificate: Certificate) -> None:
         raise
 
 
+def stored_files_purge_orphans(*, older_than: datetime.timedelta, dry_run: bool = False) -> list[str]:
+    """Remove certificate files that no row names: what a failed storage delete leaves behind (it is logged).
+
+    Files younger than `older_than` are kept, so an upload whose row is still being written is never taken.
+    """
+    folder = "certificates"
+    try:
+        _, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    referenced = set(Certificate.objects.exclude(file_upload="").values_list("file_upload", flat=True))
+    cutoff = timezone.now() - older_than
+    orphans = [
+        f"{folder}/{name}"
+        for name in sorted(names)
+        if f"{folder}/{name}" not in referenced and default_storage.get_modified_time(f"{folder}/{name}") <= cutoff
+    ]
+    if not dry_run:
+        for name in orphans:
+            _delete_stored_file(name)
+    return orphans
+
+
 # --- Users --------------------------------------------------------------
 
 
