@@ -10,6 +10,7 @@ def _test_settings(settings, tmp_path):
     """Fast hashing, files under a per-test folder, no collected static manifest needed, and a fresh local-memory
     cache per test (throttle counters start at zero; a Redis named by REDIS_URL is left to the services tests)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain http; test_deployment checks the redirect
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"

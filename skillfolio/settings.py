@@ -39,11 +39,14 @@ INSTALLED_APPS = [
     "django_filters",
     "corsheaders",
     "drf_yasg",
+    "django_guid",
     "users",
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",  # X-Request-ID first, so every later log line carries it
     "django.middleware.security.SecurityMiddleware",
+    "users.middleware.request_body_limit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +71,51 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Security -----------------------------------------------------------
+# Secure by default whenever DEBUG is off; `manage.py check --deploy` is clean with only the required variables set.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+# Behind a TLS-terminating proxy, the header (e.g. X-Forwarded-Proto) that it sets to "https"; trust it only if the
+# proxy always sets or strips it.
+_proxy_ssl_header = env("DJANGO_SECURE_PROXY_SSL_HEADER", default="").upper().replace("-", "_")
+SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_ssl_header}", "https") if _proxy_ssl_header else None
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "users.api.defaults.csrf_failure"
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Any request body declared larger than this is a 413 before it is read (certificate files are at most 5 MB).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=12 * 1024 * 1024)
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,  # a client's id is kept only if it is a UUID; anything else is replaced by a new one
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+}
+
+# --- Logging ------------------------------------------------------------
+# One JSON object a line on stderr, each with the request's id.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+    "formatters": {
+        "json": {
+            "()": "users.logs.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},  # SQL with its parameters never reaches a log
+        "django_guid": {"level": "WARNING"},
+    },
+}
 
 # --- Database -----------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

@@ -30,5 +30,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),  # unknown API paths answer JSON, in DEBUG too
 ]
 
+handler400 = "users.api.defaults.api_bad_request"
+handler403 = "users.api.defaults.api_permission_denied"
 handler404 = "users.api.defaults.api_not_found"
 handler500 = "users.api.defaults.api_server_error"

@@ -3,9 +3,13 @@
 Kept apart from users.api.base because DRF imports these while it builds its generic views.
 """
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from django.http import JsonResponse
+from django.views import csrf as csrf_views
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -62,6 +66,11 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+@csrf_exempt  # a POST to an unknown path is a 404, not a CSRF failure
 def api_not_found(request, *args, **kwargs):
     """JSON 404 for any unknown path, so a client never has to parse an HTML error page."""
     return JsonResponse({"detail": "Not found."}, status=404)
@@ -69,3 +78,25 @@ def api_not_found(request, *args, **kwargs):
 
 def api_server_error(request, *args, **kwargs):
     return JsonResponse({"detail": "Server error."}, status=500)
+
+
+def api_bad_request(request, exception=None, *args, **kwargs):
+    """400 for what Django refuses before a view runs: a bad Host header, a body over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return JsonResponse({"detail": "Request body too large."}, status=413)
+    return JsonResponse({"detail": "Bad request."}, status=400)
+
+
+def api_permission_denied(request, exception=None, *args, **kwargs):
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception)
+    return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+
+
+def csrf_failure(request, reason: str = "", template_name=None):
+    """The API uses bearer tokens, not cookies, so CSRF only guards the admin; an API path still answers JSON."""
+    if not _is_api(request):
+        return csrf_views.csrf_failure(request, reason=reason)
+    return JsonResponse({"detail": f"CSRF check failed: {reason}"}, status=403)
