@@ -83,6 +83,7 @@ def gunicorn_server(*, port: int, workers: int = 1, env: dict[str, str] | None =
     child_env = {
         **os.environ,
         "DJANGO_DEBUG": "false",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",  # loopback speaks plain http; production redirects to https
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_THREADS": "2",
         "GUNICORN_ACCESS_LOG": "-",
