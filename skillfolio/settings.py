@@ -93,7 +93,7 @@ DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
     "VALIDATE_GUID": True,  # a client's id is kept only if it is a UUID; anything else is replaced by a new one
     "RETURN_HEADER": True,
-    "EXPOSE_HEADER": True,
+    "EXPOSE_HEADER": False,  # it would overwrite the list below; corsheaders exposes it to the SPA instead
 }
 
 # --- Logging ------------------------------------------------------------
@@ -230,6 +230,8 @@ if DEBUG:
         "http://127.0.0.1:4173",
     ]
 CORS_ALLOW_ALL_ORIGINS = env.bool("CORS_ALLOW_ALL_ORIGINS", default=False)
+# Response headers the SPA's JavaScript may read: the request id (for bug reports) and when to retry after a 429.
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
 
 # --- Static / media -----------------------------------------------------
 STATIC_URL = "static/"

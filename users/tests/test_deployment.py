@@ -113,11 +113,14 @@ def test_no_debug_page_browsable_api_or_settings_leak(api_client, monkeypatch):
 # --- request ids ------------------------------------------------------------
 
 
-def test_request_id_is_generated_when_missing_and_returned():
-    response = APIClient().get("/api/certificates/")
+def test_request_id_is_generated_when_missing_and_returned_and_the_spa_may_read_it(settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.skillfolio.example"]
+
+    response = APIClient().get("/api/certificates/", HTTP_ORIGIN="https://app.skillfolio.example")
 
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
-    assert "X-Request-ID" in response["Access-Control-Expose-Headers"]
+    exposed = {name.strip() for name in response["Access-Control-Expose-Headers"].split(",")}
+    assert exposed >= {"X-Request-ID", "Retry-After"}
 
 
 def test_a_sane_client_request_id_is_kept_and_anything_else_replaced():
