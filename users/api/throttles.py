@@ -12,6 +12,8 @@ NUM_PROXIES hops from the right of X-Forwarded-For when that many trusted proxie
 
 from __future__ import annotations
 
+import hashlib
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -38,7 +40,9 @@ class CounterThrottle(SimpleRateThrottle):
         ident = self.get_ident_for(request, view)
         if ident is None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        # hashed: bounded length whatever a client sends, and no e-mail addresses or IPs in the cache
+        digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+        return self.cache_format % {"scope": self.scope, "ident": digest}
 
     def allow_request(self, request, view) -> bool:
         self.counted = False

@@ -163,3 +163,15 @@ def test_default_rates_match_the_issue(settings):
     assert rates["login_ip"] == "5/min"
     assert rates["login_account"] == "20/hour"
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == ["users.api.throttles.UserRateThrottle"]
+
+
+def test_counter_keys_are_short_and_carry_no_address_whatever_the_client_sends(rates, settings):
+    from django.core.cache import cache
+
+    rates(login_account="2/hour")
+    identifier = "x" * 5000 + "@example.com"
+
+    login(APIClient(), identifier, "wrong")
+
+    keys = list(cache._cache)  # the local-memory cache the conftest installs
+    assert keys and all(len(key) < 120 and "example.com" not in key and "127.0.0.1" not in key for key in keys)
