@@ -243,7 +243,7 @@ class LoginView(ThrottledViewMixin, PublicView):
             "tokens plus the account's username and e-mail. Wrong credentials or an inactive account: 401."
         ),
         request_body=LoginSerializer,
-        responses={200: LoginResponseSerializer, 401: DetailSerializer},
+        responses={200: LoginResponseSerializer, 401: DetailSerializer, 429: DetailSerializer},
     )
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
@@ -266,9 +266,11 @@ class RefreshView(TokenRefreshView):
     @swagger_auto_schema(
         tags=["Auth"],
         operation_summary="Exchange a refresh token for a new access token",
-        operation_description="The same refresh token keeps working until it expires or is logged out.",
+        operation_description=(
+            "The same refresh token keeps working until it expires, is logged out, or the password changes."
+        ),
         request_body=RefreshTokenSerializer,
-        responses={200: TokenPairSerializer, 401: DetailSerializer},
+        responses={200: TokenPairSerializer, 401: DetailSerializer, 429: DetailSerializer},
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
@@ -327,7 +329,7 @@ class ChangePasswordView(ThrottledViewMixin, APIView):
     @swagger_auto_schema(
         tags=["Auth"],
         operation_summary="Change my password",
-        operation_description="Every refresh token issued before is revoked; the answer carries a fresh pair.",
+        operation_description="Every token issued before, access and refresh, is revoked; the answer has a fresh pair.",
         request_body=ChangePasswordSerializer,
         responses={200: TokenPairSerializer},
     )
