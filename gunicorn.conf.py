@@ -45,7 +45,9 @@ forwarded_allow_ips = _str("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = _str("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = _str("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s" %({x-request-id}o)s'
+# Masks credentials (signed file links, bearer tokens) in every access-log field, as Django's log lines are.
+logger_class = "users.logs.RedactingGunicornLogger"
 
 # Heartbeat files in memory, not on a disk that may be slow or read-only in a container.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

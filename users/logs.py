@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from gunicorn import glogging
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
 REDACTED = "[redacted]"
@@ -28,7 +29,8 @@ _PATTERNS = [
 
 def redact(text: str) -> str:
     """Mask credentials: JWTs, file-link signatures, bearer values, key=value secrets, the SECRET_KEY itself."""
-    for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS] if settings.configured else []
+    for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
     for pattern, replacement in _PATTERNS:
@@ -48,3 +50,12 @@ class JsonFormatter(BaseJsonFormatter):
 
     def process_log_record(self, log_data):
         return {key: redact(value) if isinstance(value, str) else value for key, value in log_data.items()}
+
+
+class RedactingGunicornLogger(glogging.Logger):
+    """gunicorn's logger (gunicorn.conf.py's logger_class): the access log's request line, path, query, headers and
+    environ values go through redact() too, so a file link or a bearer token never lands in the access log."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}

@@ -76,7 +76,9 @@ def test_plain_http_is_redirected_and_https_behind_the_proxy_gets_hsts(settings)
 
     plain = client.get("/api/certificates/")
     proxied = client.get("/api/certificates/", HTTP_X_FORWARDED_PROTO="https")
+    probe = client.get("/health/")
 
+    assert probe.status_code == 200  # load balancers probe over plain http
     assert plain.status_code == 301
     assert plain["Location"].startswith("https://")
     assert proxied.status_code == 401
@@ -252,3 +254,32 @@ def test_csrf_failure_under_api_is_json_and_the_admin_keeps_djangos_page():
     assert api.status_code == admin.status_code == 403
     assert json.loads(api.content) == {"detail": "CSRF check failed: CSRF cookie not set."}
     assert admin["Content-Type"].startswith("text/html")
+
+
+def test_gunicorn_access_log_masks_file_links_and_bearer_tokens(user):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from users.logs import RedactingGunicornLogger
+
+    access = str(AccessToken.for_user(user))
+    path = "/api/files/certificates/SIGNED-LINK-PART/cert.pdf"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_AUTHORIZATION": f"Bearer {access}",
+        "HTTP_REFERER": f"https://app.example{path}",
+    }
+    request = SimpleNamespace(headers=[("AUTHORIZATION", f"Bearer {access}")])
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[("X-Request-ID", "abc")])
+
+    atoms = RedactingGunicornLogger(Config()).atoms(response, request, environ, timedelta(milliseconds=5))
+
+    text = json.dumps({key: str(value) for key, value in atoms.items()})
+    assert "SIGNED-LINK-PART" not in text and access not in text
+    assert atoms["r"] == "GET /api/files/certificates/[redacted]/cert.pdf HTTP/1.1"
+    assert atoms["{x-request-id}o"] == "abc"
