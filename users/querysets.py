@@ -40,8 +40,20 @@ class OwnedQuerySet(models.QuerySet):
 
 class CertificateQuerySet(OwnedQuerySet):
     def with_project_count(self) -> CertificateQuerySet:
-        """Annotate project_count: the owner's projects linked to each certificate, in the list query itself."""
-        return self.annotate(project_count=Count("projects", filter=Q(projects__user=F("user")), distinct=True))
+        """Annotate project_count: the owner's projects linked to each certificate, in the list query itself.
+
+        A correlated subquery rather than a JOIN + GROUP BY: the database then walks the (user, -date_earned, -id)
+        index and counts only for the rows of the page, and the paginator's COUNT(*) drops it altogether.
+        """
+        projects = self.model._meta.get_field("projects").related_model
+        linked = (
+            projects.objects.filter(certificate=OuterRef("pk"), user=OuterRef("user"))
+            .order_by()
+            .values("certificate")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(project_count=Coalesce(Subquery(linked), 0))
 
     def expired(self) -> CertificateQuerySet:
         """Certificates whose expires_on day has passed (one that expires today is still valid today)."""

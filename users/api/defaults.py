@@ -4,7 +4,8 @@ Kept apart from users.api.base because DRF imports these while it builds its gen
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import F, Func, QuerySet, Subquery
 from django.http import JsonResponse
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
@@ -13,9 +14,50 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+class OneQueryPaginator(Paginator):
+    """Django's Paginator, but the total comes with the page's rows: one query instead of COUNT(*) then the page.
+
+    Every row of the page carries the filtered total from an uncorrelated scalar subquery, which the database runs
+    once. Falls back to Django's two queries where that subquery could miscount (DISTINCT, GROUP BY, unions) and when
+    the count is needed first (`?page=last`).
+    """
+
+    total_attribute = "_page_total"
+
+    def _counts_inline(self) -> bool:
+        if "count" in self.__dict__ or self.orphans or not isinstance(self.object_list, QuerySet):
+            return False
+        query = self.object_list.query
+        return not (query.distinct or query.combinator or query.group_by is not None or query.is_sliced)
+
+    def page(self, number):
+        if not self._counts_inline():
+            return super().page(number)
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        total = self.object_list.order_by().annotate(**{self.total_attribute: Func(F("pk"), function="COUNT")})
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(**{self.total_attribute: Subquery(total.values(self.total_attribute))})[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        self.count = getattr(rows[0], self.total_attribute) if rows else 0
+        return self._get_page(rows, number, self)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """?page=N, 10 a page (the SPA's pager assumes 10), ?page_size= up to 100."""
 
+    django_paginator_class = OneQueryPaginator
     page_size_query_param = "page_size"
     max_page_size = 100
 
