@@ -209,3 +209,10 @@ if USE_S3_MEDIA:
 CERTIFICATE_FILE_LINK_MAX_AGE = env.int("CERTIFICATE_FILE_LINK_MAX_AGE", default=60 * 60)
 CERTIFICATE_FILE_MAX_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Benchmark ----------------------------------------------------------
+# `make bench` only: routes the bare baseline views under /bench/ and adds an X-Query-Count header to every response.
+# Never on in production.
+BENCHMARK_MODE = env.bool("BENCHMARK_MODE", default=False)
+if BENCHMARK_MODE:
+    MIDDLEWARE.insert(0, "bench.middleware.query_count_middleware")
