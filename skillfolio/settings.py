@@ -126,7 +126,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "users.api.defaults.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "users.api.defaults.StableOrderingFilter",
     ],
