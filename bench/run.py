@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import platform
+import runpy
 import secrets
 import signal
 import subprocess
@@ -132,7 +133,30 @@ def prepare_data(env: dict[str, str]) -> str:
     return done.stdout.strip()
 
 
-def start_server(env: dict[str, str]) -> subprocess.Popen:
+def server_command(env: dict[str, str]) -> tuple[list[str], dict[str, str], str]:
+    """gunicorn as production runs it: with the repository's gunicorn.conf.py when there is one, only the address and
+    worker count changed, and neither worker recycling (it would reset the memory figures) nor an access log file."""
+    config = ROOT / "gunicorn.conf.py"
+    if config.exists():
+        env = {
+            **env,
+            "GUNICORN_BIND": f"{HOST}:{PORT}",
+            "GUNICORN_WORKERS": str(WORKERS),
+            "GUNICORN_MAX_REQUESTS": "0",
+            "GUNICORN_ACCESS_LOG": "/dev/null",
+            "GUNICORN_LOG_LEVEL": "warning",
+        }
+        saved = dict(os.environ)
+        os.environ.update(env)
+        try:
+            values = runpy.run_path(str(config))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        described = (
+            f"gunicorn.conf.py: {values['workers']} {values['worker_class']} workers x {values['threads']} threads"
+        )
+        return [PYTHON, "-m", "gunicorn", "-c", str(config)], env, described
     command = [
         PYTHON,
         "-m",
@@ -149,6 +173,10 @@ def start_server(env: dict[str, str]) -> subprocess.Popen:
         "--log-level",
         "warning",
     ]
+    return command, env, f"gunicorn flags: {WORKERS} sync workers"
+
+
+def start_server(command: list[str], env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 
 
@@ -401,15 +429,15 @@ def verdicts(endpoint: Endpoint, stats: Stats, baseline: Stats | None) -> list[s
     return notes
 
 
-def report(outcome: dict, machine: dict[str, str], generated: str, elapsed: float) -> str:
+def report(outcome: dict, machine: dict[str, str], generated: str, served_by: str, elapsed: float) -> str:
     stats: dict[str, Stats] = outcome["stats"]
     lines = [
         f"Benchmark run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {elapsed:.0f} s end to end.",
         "",
         f"- Machine: {machine['cpu']}, {machine['memory']}; {machine['os']}; Python {machine['python']}",
         f"- Database: {machine['database']} (`{urlsplit(DATABASE_URL).scheme}`)",
-        f"- Server: gunicorn, {WORKERS} sync workers, DEBUG off; load: {CONCURRENCY} concurrent clients (httpx, same "
-        f"machine), {SECONDS:g} s per endpoint per round, {ROUNDS} rounds alternating with the baseline",
+        f"- Server: {served_by}, DEBUG off; load: {CONCURRENCY} concurrent clients (httpx, same machine), "
+        f"{SECONDS:g} s per endpoint per round, {ROUNDS} rounds alternating with the baseline",
         f"- Data: {generated}",
         "",
         "| endpoint | req/s | x baseline | p50 ms | p95 ms | p50 x baseline | queries/req | worker peak growth |",
@@ -426,11 +454,11 @@ def report(outcome: dict, machine: dict[str, str], generated: str, elapsed: floa
                 f"{base.percentile(0.95):.1f} | 1.00 | {max(base.queries) if base.queries else '?'} | "
                 f"{base.memory_growth_kb} kB |"
             )
+        rps_ratio = f"{own.rps / base.rps:.2f}" if base else "-"
+        p50_ratio = f"{own.percentile(0.5) / base.percentile(0.5):.2f}" if base else "-"
         lines.append(
-            f"| **{endpoint.name}** | {own.rps:.0f} | {own.rps / base.rps if base else float('nan'):.2f} | "
-            f"{own.percentile(0.5):.1f} | {own.percentile(0.95):.1f} | "
-            f"{own.percentile(0.5) / base.percentile(0.5) if base else float('nan'):.2f} | {queries} | "
-            f"{own.memory_growth_kb} kB |"
+            f"| **{endpoint.name}** | {own.rps:.0f} | {rps_ratio} | {own.percentile(0.5):.1f} | "
+            f"{own.percentile(0.95):.1f} | {p50_ratio} | {queries} | {own.memory_growth_kb} kB |"
         )
         notes += [f"- {endpoint.name}: {note}" for note in verdicts(endpoint, own, base)]
 
@@ -463,13 +491,14 @@ def main() -> None:
     generated = prepare_data(env)
     print(generated, flush=True)
     machine = machine_description(env)
-    server = start_server(env)
+    command, server_env, served_by = server_command(env)
+    server = start_server(command, server_env)
     try:
         wait_until_up(server)
         outcome = asyncio.run(run_load(server))
     finally:
         stop_server(server)
-    table = report(outcome, machine, generated, time.monotonic() - started)
+    table = report(outcome, machine, generated, served_by, time.monotonic() - started)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     for name in (f"results-{stamp}.md", "latest.md"):

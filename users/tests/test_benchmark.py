@@ -1,6 +1,7 @@
 """The benchmark's pieces inside the app: baseline views and the query-count header exist only with BENCHMARK_MODE on,
 the baseline serves the very page the API serves, and the data generator makes consistent rows."""
 
+import datetime
 import importlib
 
 import pytest
@@ -10,7 +11,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from bench.generate import Scale, generate
 from users.models import Certificate, Goal, GoalStep, Project, User
-from users.tests.factories import CertificateFactory, ProjectFactory
+from users.tests.factories import CertificateFactory, GoalFactory, GoalStepFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,33 @@ def test_generator_makes_a_consistent_population():
     assert GoalStep.objects.count() == counts["goal steps"]
     assert len({c.created_at for c in Certificate.objects.all()}) > 1  # historical, not all "now"
     assert heavy.check_password("bench-password-1843")
+
+
+@pytest.mark.parametrize("query", ["", "?page=2&page_size=3", "?search=dashboard", "?status=completed"])
+def test_project_baseline_serves_the_same_page_as_the_api(benchmark_mode, bearer_client, user, other_user, query):
+    certificate = CertificateFactory(user=user)
+    ProjectFactory.create_batch(4, user=user, certificate=certificate, title="Sales dashboard", status="completed")
+    ProjectFactory.create_batch(3, user=user, work_type="team", tools_used="Django, React")
+    ProjectFactory.create_batch(2, user=other_user, title="Sales dashboard")
+
+    api = bearer_client.get(f"/api/projects/{query}")
+    baseline = bearer_client.get(f"/bench/baseline/projects/{query}")
+
+    assert baseline.status_code == api.status_code == 200
+    assert baseline.content.replace(b"/bench/baseline/", b"/api/") == api.content
+
+
+@pytest.mark.parametrize("query", ["", "?page=2&page_size=3", "?deadline=2031-01-01", "?page=4"])
+def test_goal_baseline_serves_the_same_page_as_the_api(benchmark_mode, bearer_client, user, other_user, query):
+    ProjectFactory.create_batch(3, user=user, status="completed")
+    for index, goal in enumerate(GoalFactory.create_batch(7, user=user, target_projects=8)):
+        GoalStepFactory.create_batch(index % 4, goal=goal, is_done=index % 2 == 0)
+    GoalFactory(user=user, target_projects=3, completed_projects=3, deadline=datetime.date(2031, 1, 1))
+    GoalFactory(user=user, target_projects=6, total_steps=4, completed_steps=1)
+    GoalFactory(user=other_user)
+
+    api = bearer_client.get(f"/api/goals/{query}")
+    baseline = bearer_client.get(f"/bench/baseline/goals/{query}")
+
+    assert baseline.status_code == api.status_code
+    assert baseline.content.replace(b"/bench/baseline/", b"/api/") == api.content
