@@ -84,7 +84,7 @@ class ProjectQuerySet(OwnedQuerySet):
 
 
 class GoalQuerySet(OwnedQuerySet):
-    def with_progress(self, *, today: datetime.date | None = None) -> GoalQuerySet:
+    def with_progress(self, *, today: datetime.date | None = None, owner: User | None = None) -> GoalQuerySet:
         """Annotate every computed goal field in the list query itself: the one place the progress maths lives.
 
         - steps_total / steps_completed: the named steps when the goal has any, else the manual counters;
@@ -95,20 +95,29 @@ class GoalQuerySet(OwnedQuerySet):
           the projects part alone. The projects part is the better of the two project measures;
         - status: achieved / expired / on_track, as the API documents it.
         Integer percents are floored, so 100 means done and never "nearly done".
+
+        Pass `owner` to keep only that user's goals: their owner's completed projects are then counted once per
+        query rather than once per goal row (the expressions below repeat that count several times per row).
         """
         from users.models import GoalStep, Project
 
         today = today or timezone.localdate()
+        queryset = self
+        if owner is not None:
+            queryset = self.owned_by(owner)
+            projects_of_owner = Project.objects.filter(user=owner)
+        else:
+            projects_of_owner = Project.objects.filter(user=OuterRef("user"))
         completed_projects_of_owner = (
-            Project.objects.filter(user=OuterRef("user"), status=Project.Status.COMPLETED)
+            projects_of_owner.filter(status=Project.Status.COMPLETED)
             .order_by()
             .values("user")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))  # COUNT(*): answered from the (user, status) index alone
             .values("n")
         )
         named_steps = GoalStep.objects.filter(goal=OuterRef("pk")).order_by().values("goal")
         return (
-            self.annotate(
+            queryset.annotate(
                 owner_completed_projects=Coalesce(Subquery(completed_projects_of_owner), 0),
                 named_steps_total=Coalesce(Subquery(named_steps.annotate(n=Count("id")).values("n")), 0),
                 named_steps_done=Coalesce(
