@@ -44,7 +44,8 @@ HOST = "127.0.0.1"  # never anything but loopback
 # The targets, checked (and printed) by the report; never asserted in tests.
 LIST_MIN_RATIO = 0.5
 PAGE_DEPTH_MAX_RATIO = 2.0
-QUERY_BUDGETS = {"list": 3, "detail": 2, "analytics": 3}
+QUERY_BUDGETS = {"list": 3, "detail": 2, "analytics": 3}  # the endpoint's own queries, the token's lookup aside
+REFERENCE_BASELINE = "/bench/baseline/certificates/"
 
 
 @dataclass
@@ -281,7 +282,11 @@ async def discover(client: httpx.AsyncClient, headers: dict) -> list[Endpoint]:
 
     first = (await client.get("/api/certificates/", headers=headers)).json()["results"][0]["id"]
     goals = await client.get("/api/goals/?page=2", headers=headers)
-    deadline = goals.json()["results"][0]["deadline"] if goals.status_code == 200 else "2026-01-01"
+    goal, deadline = (
+        (goals.json()["results"][0]["id"], goals.json()["results"][0]["deadline"])
+        if goals.status_code == 200
+        else (0, "2026-01-01")
+    )
     candidates = [
         Endpoint("certificates: first page", "list", "/api/certificates/", "/bench/baseline/certificates/"),
         Endpoint(
@@ -314,17 +319,13 @@ async def discover(client: httpx.AsyncClient, headers: dict) -> list[Endpoint]:
             "projects: filter", "list", "/api/projects/?status=completed", "/bench/baseline/projects/?status=completed"
         ),
         Endpoint("goals: first page", "list", "/api/goals/", "/bench/baseline/goals/"),
-        Endpoint("goals: last page (30)", "list", "/api/goals/?page=30", "/bench/baseline/goals/?page=30"),
+        Endpoint("goals: last page (3)", "list", "/api/goals/?page=3", "/bench/baseline/goals/?page=3"),
         Endpoint(
             "goals: filter", "list", f"/api/goals/?deadline={deadline}", f"/bench/baseline/goals/?deadline={deadline}"
         ),
-        Endpoint("analytics: summary", "analytics", "/api/analytics/summary/", "/bench/baseline/analytics/summary/"),
-        Endpoint(
-            "analytics: goals-progress",
-            "analytics",
-            "/api/analytics/goals-progress/",
-            "/bench/baseline/analytics/goals-progress/",
-        ),
+        Endpoint("goals: detail", "detail", f"/api/goals/{goal}/"),
+        Endpoint("analytics: summary", "analytics", "/api/analytics/summary/"),
+        Endpoint("analytics: goals-progress", "analytics", "/api/analytics/goals-progress/"),
         Endpoint(
             "auth: login",
             "login",
@@ -420,7 +421,8 @@ def machine_description(env: dict[str, str]) -> dict[str, str]:
 def verdicts(endpoint: Endpoint, stats: Stats, baseline: Stats | None) -> list[str]:
     notes = []
     budget = QUERY_BUDGETS.get(endpoint.kind)
-    if budget is not None and stats.queries and max(stats.queries) > budget:
+    own_queries = max(stats.queries) - (1 if endpoint.authenticated else 0) if stats.queries else 0
+    if budget is not None and own_queries > budget:
         notes.append(f"over the {budget}-query budget")
     if endpoint.kind == "list" and baseline and stats.rps < LIST_MIN_RATIO * baseline.rps:
         notes.append(f"below {LIST_MIN_RATIO}x baseline")
@@ -444,9 +446,15 @@ def report(outcome: dict, machine: dict[str, str], generated: str, served_by: st
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     notes = []
+    reference = stats.get(REFERENCE_BASELINE)
     for endpoint in outcome["endpoints"]:
         own = stats[endpoint.path]
         base = stats.get(endpoint.baseline) if endpoint.baseline else None
+        if base is None and reference is not None:  # no page of its own to compare with: the bare list page
+            endpoint.name += " †"
+            ratio_to = reference
+        else:
+            ratio_to = base
         queries = f"{max(own.queries)}" if own.queries else "?"
         if base:
             lines.append(
@@ -454,8 +462,8 @@ def report(outcome: dict, machine: dict[str, str], generated: str, served_by: st
                 f"{base.percentile(0.95):.1f} | 1.00 | {max(base.queries) if base.queries else '?'} | "
                 f"{base.memory_growth_kb} kB |"
             )
-        rps_ratio = f"{own.rps / base.rps:.2f}" if base else "-"
-        p50_ratio = f"{own.percentile(0.5) / base.percentile(0.5):.2f}" if base else "-"
+        rps_ratio = f"{own.rps / ratio_to.rps:.2f}" if ratio_to else "-"
+        p50_ratio = f"{own.percentile(0.5) / ratio_to.percentile(0.5):.2f}" if ratio_to else "-"
         lines.append(
             f"| **{endpoint.name}** | {own.rps:.0f} | {rps_ratio} | {own.percentile(0.5):.1f} | "
             f"{own.percentile(0.95):.1f} | {p50_ratio} | {queries} | {own.memory_growth_kb} kB |"
@@ -463,8 +471,14 @@ def report(outcome: dict, machine: dict[str, str], generated: str, served_by: st
         notes += [f"- {endpoint.name}: {note}" for note in verdicts(endpoint, own, base)]
 
     by_name = {endpoint.name: endpoint for endpoint in outcome["endpoints"]}
+    lines += [
+        "",
+        "Baseline rows: the same page from one hand-written statement and orjson. † no baseline of its own: ratios "
+        "are to the certificates first-page baseline. queries/req includes the token's user lookup (1 per "
+        "authenticated request); worker peak growth is the largest rise of a worker's VmHWM while that row ran.",
+    ]
     lines += ["", "First page against a deep page (p50 latency ratio; target at most 2x):", ""]
-    for group, deep in [("certificates", "page 100"), ("projects", "page 100"), ("goals", "last page (30)")]:
+    for group, deep in [("certificates", "page 100"), ("projects", "page 100"), ("goals", "last page (3)")]:
         first, last = by_name.get(f"{group}: first page"), by_name.get(f"{group}: {deep}")
         if first and last:
             ratio = stats[last.path].percentile(0.5) / stats[first.path].percentile(0.5)

@@ -22,6 +22,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
 from users.api.certificates import certificate_file_link
+from users.api.defaults import GoalPagination
 from users.models import Certificate
 
 PAGE_SIZE = 10
@@ -282,7 +283,7 @@ def _goal_item(row: tuple, steps: list[dict], today: datetime.date) -> dict:
 
 
 def goal_list(request: HttpRequest) -> HttpResponse:
-    """GET /api/goals/ with ?page, ?page_size and ?deadline, newest first, each goal with its steps.
+    """GET /api/goals/ with ?page, ?page_size and ?deadline, newest first (100 a page), each goal with its steps.
 
     One statement: the page of goals (with the total and the owner's completed projects) as a derived table,
     LEFT JOINed to the steps of those goals only.
@@ -292,7 +293,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         return _json({"detail": "Authentication credentials were not provided."}, status=401)
     try:
         page = int(request.GET.get("page", 1))
-        size = min(int(request.GET.get("page_size", PAGE_SIZE)), MAX_PAGE_SIZE)
+        size = min(int(request.GET.get("page_size", GoalPagination.page_size)), MAX_PAGE_SIZE)
     except ValueError:
         return _json({"detail": "Invalid page."}, status=404)
     if page < 1 or size < 1:
