@@ -410,7 +410,7 @@ def machine_description(env: dict[str, str]) -> dict[str, str]:
         text=True,
     ).stdout.strip()
     return {
-        "cpu": f"{cpu}, {os.cpu_count()} cores",
+        "cpu": f"{cpu}, {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at the start)",
         "memory": f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB",
         "os": platform.platform(),
         "python": platform.python_version(),
