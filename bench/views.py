@@ -23,7 +23,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from users.api.certificates import certificate_file_link
 from users.api.defaults import GoalPagination
-from users.models import Certificate
+from users.models import Certificate, Project
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
@@ -68,14 +68,15 @@ def _search(request: HttpRequest, columns: Sequence[str]) -> tuple[list[str], li
 def _page(
     request: HttpRequest,
     *,
-    table: str,
-    columns: str,
+    model,
+    columns: list[str],
     where: list[str],
     params: list,
-    order: str,
-    item: Callable[[tuple], dict],
+    order: list[tuple[str, str]],
+    item: Callable[[tuple, list[str]], dict],
 ) -> HttpResponse:
-    """One statement: the page's rows, each carrying the filtered total from an uncorrelated subquery."""
+    """One statement: the page's rows (each carrying the filtered total from an uncorrelated subquery) as a derived
+    table, LEFT JOINed to those rows' skills; rows come back once per skill and are folded here."""
     try:
         page = int(request.GET.get("page", 1))
         size = min(int(request.GET.get("page_size", PAGE_SIZE)), MAX_PAGE_SIZE)
@@ -83,27 +84,39 @@ def _page(
         return _json({"detail": "Invalid page."}, status=404)
     if page < 1 or size < 1:
         return _json({"detail": "Invalid page."}, status=404)
+    table = model._meta.db_table
+    through = model.skills.through._meta
+    owner_column = model.skills.field.m2m_column_name()
     condition = " AND ".join(where)
+    inner = ", ".join(f"{column} AS c{index}" for index, column in enumerate(columns))
+    sort = ", ".join(f"t.{column} AS o{index}" for index, (column, _) in enumerate(order))
+    outer_order = ", ".join(f"g.o{index} {direction}" for index, (_, direction) in enumerate(order))
+    inner_order = ", ".join(f"t.{column} {direction}" for column, direction in order)
     sql = (
-        f"SELECT {columns}, (SELECT COUNT(*) FROM {table} t WHERE {condition}) "
-        f"FROM {table} t WHERE {condition} ORDER BY {order} LIMIT %s OFFSET %s"
+        f"SELECT g.*, sk.name FROM (SELECT {inner}, {sort}, "
+        f"(SELECT COUNT(*) FROM {table} t WHERE {condition}) AS total "
+        f"FROM {table} t WHERE {condition} ORDER BY {inner_order} LIMIT %s OFFSET %s) g "
+        f"LEFT JOIN {through.db_table} x ON x.{owner_column} = g.c0 LEFT JOIN users_skill sk ON sk.id = x.skill_id "
+        f"ORDER BY {outer_order}, sk.normalized_name, sk.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *params, size, (page - 1) * size])
         rows = cursor.fetchall()
     if not rows and page > 1:
         return _json({"detail": "Invalid page."}, status=404)
-    count = rows[0][-1] if rows else 0
+    width = len(columns)
+    folded: dict[int, tuple] = {}
+    skills: dict[int, list[str]] = {}
+    for row in rows:
+        folded.setdefault(row[0], row[:width])
+        names = skills.setdefault(row[0], [])
+        if row[-1] is not None:
+            names.append(row[-1])
+    count = rows[0][width + len(order)] if rows else 0
     url = request.build_absolute_uri()
     next_url = replace_query_param(url, "page", page + 1) if page * size < count else None
-    return _json(
-        {
-            "count": count,
-            "next": next_url,
-            "previous": _previous_link(url, page),
-            "results": [item(row) for row in rows],
-        }
-    )
+    results = [item(row, skills[pk]) for pk, row in folded.items()]
+    return _json({"count": count, "next": next_url, "previous": _previous_link(url, page), "results": results})
 
 
 def _previous_link(url: str, page: int) -> str | None:
@@ -115,9 +128,32 @@ def _previous_link(url: str, page: int) -> str | None:
     return replace_query_param(url, "page", page - 1)
 
 
-def _certificate_item(request: HttpRequest) -> Callable[[tuple], dict]:
-    def item(row: tuple) -> dict:
-        pk, title, issuer, date_earned, file_upload, project_count, created_at, updated_at, _ = row
+CERTIFICATE_COLUMNS = [
+    "t.id",
+    "t.title",
+    "t.issuer",
+    "t.date_earned",
+    "t.expires_on",
+    "t.credential_id",
+    "t.credential_url",
+    "t.file_upload",
+    "(SELECT COUNT(*) FROM users_project p WHERE p.certificate_id = t.id AND p.user_id = t.user_id)",
+    "t.created_at",
+    "t.updated_at",
+]
+
+
+def _date(value) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _certificate_item(request: HttpRequest) -> Callable[[tuple, list[str]], dict]:
+    today = timezone.localdate()
+
+    def item(row: tuple, skills: list[str]) -> dict:
+        pk, title, issuer, date_earned, expires_on, credential_id, credential_url, file_upload = row[:8]
+        project_count, created_at, updated_at = row[8:11]
+        expires_on = _date(expires_on)
         link = None
         if file_upload:
             link = certificate_file_link(Certificate(pk=pk, title=title, file_upload=file_upload), request)
@@ -126,6 +162,12 @@ def _certificate_item(request: HttpRequest) -> Callable[[tuple], dict]:
             "title": title,
             "issuer": issuer,
             "date_earned": date_earned,
+            "expires_on": expires_on,
+            "is_expired": expires_on is not None and expires_on < today,
+            "days_until_expiry": (expires_on - today).days if expires_on else None,
+            "credential_id": credential_id,
+            "credential_url": credential_url,
+            "skills": skills,
             "file_upload": link,
             "project_count": project_count,
             "created_at": _aware(created_at),
@@ -149,35 +191,32 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         params.append(request.GET["issuer"])
     return _page(
         request,
-        table="users_certificate",
-        columns=(
-            "t.id, t.title, t.issuer, t.date_earned, t.file_upload, "
-            "(SELECT COUNT(*) FROM users_project p WHERE p.certificate_id = t.id AND p.user_id = t.user_id), "
-            "t.created_at, t.updated_at"
-        ),
+        model=Certificate,
+        columns=CERTIFICATE_COLUMNS,
         where=where,
         params=params,
-        order="t.date_earned DESC, t.id DESC",
+        order=[("date_earned", "DESC"), ("id", "DESC")],
         item=_certificate_item(request),
     )
 
 
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET /api/certificates/<id>/: one row of the caller's, or a 404."""
+    """GET /api/certificates/<id>/: one row of the caller's with its skills, or a 404."""
     user_id = _user_id(request)
     if user_id is None:
         return _json({"detail": "Authentication credentials were not provided."}, status=401)
+    through = Certificate.skills.through._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT t.id, t.title, t.issuer, t.date_earned, t.file_upload, "
-            "(SELECT COUNT(*) FROM users_project p WHERE p.certificate_id = t.id AND p.user_id = t.user_id), "
-            "t.created_at, t.updated_at, NULL FROM users_certificate t WHERE t.id = %s AND t.user_id = %s",
+            f"SELECT {', '.join(CERTIFICATE_COLUMNS)}, sk.name FROM users_certificate t "
+            f"LEFT JOIN {through} x ON x.certificate_id = t.id LEFT JOIN users_skill sk ON sk.id = x.skill_id "
+            "WHERE t.id = %s AND t.user_id = %s ORDER BY sk.normalized_name, sk.id",
             [pk, user_id],
         )
-        row = cursor.fetchone()
-    if row is None:
+        rows = cursor.fetchall()
+    if not rows:
         return _json({"detail": "No Certificate matches the given query."}, status=404)
-    return _json(_certificate_item(request)(row))
+    return _json(_certificate_item(request)(rows[0], [row[-1] for row in rows if row[-1] is not None]))
 
 
 PROJECT_COLUMNS = [
@@ -199,10 +238,11 @@ PROJECT_COLUMNS = [
 ]
 
 
-def _project_item(row: tuple) -> dict:
+def _project_item(row: tuple, skills: list[str]) -> dict:
     item = {"id": row[0]}
-    item.update(zip([name.removesuffix("_id") for name in PROJECT_COLUMNS], row[1:-3], strict=True))
-    item["date_created"], item["updated_at"] = _aware(row[-3]), _aware(row[-2])
+    item.update(zip([name.removesuffix("_id") for name in PROJECT_COLUMNS], row[1:-2], strict=True))
+    item["skills"] = skills
+    item["date_created"], item["updated_at"] = _aware(row[-2]), _aware(row[-1])
     return item
 
 
@@ -223,11 +263,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
         params.append(int(request.GET["certificate"]))
     return _page(
         request,
-        table="users_project",
-        columns=", ".join(["t.id", *(f"t.{name}" for name in PROJECT_COLUMNS), "t.date_created", "t.updated_at"]),
+        model=Project,
+        columns=["t.id", *(f"t.{name}" for name in PROJECT_COLUMNS), "t.date_created", "t.updated_at"],
         where=where,
         params=params,
-        order="t.date_created DESC, t.id DESC",
+        order=[("date_created", "DESC"), ("id", "DESC")],
         item=_project_item,
     )
 

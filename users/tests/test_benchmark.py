@@ -11,7 +11,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from bench.generate import Scale, generate
 from users.models import Certificate, Goal, GoalStep, Project, User
-from users.tests.factories import CertificateFactory, GoalFactory, GoalStepFactory, ProjectFactory
+from users.tests.factories import CertificateFactory, GoalFactory, GoalStepFactory, ProjectFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,11 @@ def test_baseline_views_are_not_routed_by_default(bearer_client, user):
     "query", ["", "?page=2&page_size=4", "?search=python", "?issuer=COURSERA", "?search=py%25", "?page=9"]
 )
 def test_baseline_serves_the_same_page_as_the_api(benchmark_mode, bearer_client, user, other_user, query):
+    python, sql = SkillFactory(user=user, name="python"), SkillFactory(user=user, name="SQL")
     for certificate in CertificateFactory.create_batch(6, user=user, title="Python for Everybody"):
         ProjectFactory.create_batch(2, user=user, certificate=certificate)
+        certificate.skills.add(sql, python)
+    CertificateFactory(user=user, expires_on=datetime.date(2001, 1, 1), credential_id="AB-12")
     CertificateFactory.create_batch(5, user=user, issuer="edX", title="Statistics 100%")
     CertificateFactory.create_batch(3, user=other_user)
 
@@ -68,7 +71,8 @@ def test_baseline_serves_the_same_page_as_the_api(benchmark_mode, bearer_client,
 
 
 def test_baseline_detail_matches_the_api(benchmark_mode, bearer_client, user, other_user):
-    certificate = CertificateFactory(user=user)
+    certificate = CertificateFactory(user=user, expires_on=datetime.date(2099, 1, 1))
+    certificate.skills.add(SkillFactory(user=user, name="Rust"), SkillFactory(user=user, name="go"))
     ProjectFactory(user=user, certificate=certificate)
     foreign = CertificateFactory(user=other_user)
 
@@ -87,7 +91,7 @@ def test_baseline_needs_a_valid_token(benchmark_mode):
 def test_query_count_header_counts_every_statement(benchmark_mode, bearer_client, user):
     CertificateFactory.create_batch(3, user=user)
 
-    assert bearer_client.get("/api/certificates/").headers["X-Query-Count"] == "2"
+    assert bearer_client.get("/api/certificates/").headers["X-Query-Count"] == "3"  # user, page, skills
     assert bearer_client.get(BASELINE).headers["X-Query-Count"] == "1"
 
 
@@ -114,7 +118,8 @@ def test_generator_makes_a_consistent_population():
 def test_project_baseline_serves_the_same_page_as_the_api(benchmark_mode, bearer_client, user, other_user, query):
     certificate = CertificateFactory(user=user)
     ProjectFactory.create_batch(4, user=user, certificate=certificate, title="Sales dashboard", status="completed")
-    ProjectFactory.create_batch(3, user=user, work_type="team", tools_used="Django, React")
+    for project in ProjectFactory.create_batch(3, user=user, work_type="team", tools_used="Django, React"):
+        project.skills.add(SkillFactory(user=user))
     ProjectFactory.create_batch(2, user=other_user, title="Sales dashboard")
 
     api = bearer_client.get(f"/api/projects/{query}")
