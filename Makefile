@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: help run serve test lint fmt check migrations clean
+.PHONY: help run serve test lint fmt check migrations bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -50,6 +50,9 @@ fmt: $(VENV)/.installed  ## fix what ruff can fix, then format
 
 migrations: $(VENV)/.installed  ## write new migrations after a model change
 	$(DEV_ENV) $(PY) manage.py makemigrations users
+
+bench: $(VENV)/.installed  ## load benchmark on PostgreSQL/MariaDB (BENCH_DATABASE_URL); table in bench/results/latest.md
+	$(PY) -m bench.run
 
 clean:  ## remove the virtualenv and caches (keeps db.sqlite3 and media/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -190,7 +190,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "users.api.defaults.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "users.api.defaults.StableOrderingFilter",
     ],
@@ -280,3 +280,10 @@ if USE_S3_MEDIA:
 CERTIFICATE_FILE_LINK_MAX_AGE = env.int("CERTIFICATE_FILE_LINK_MAX_AGE", default=60 * 60)
 CERTIFICATE_FILE_MAX_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Benchmark ----------------------------------------------------------
+# `make bench` only: routes the bare baseline views under /bench/ and adds an X-Query-Count header to every response.
+# Never on in production.
+BENCHMARK_MODE = env.bool("BENCHMARK_MODE", default=False)
+if BENCHMARK_MODE:
+    MIDDLEWARE.insert(0, "bench.middleware.query_count_middleware")

@@ -1,5 +1,6 @@
 """Top-level routes: the JSON API under /api/, its docs, the admin and the health checks."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_yasg import openapi
@@ -26,6 +27,7 @@ urlpatterns = [
     path("api/docs/", schema_view.with_ui("swagger", cache_timeout=0), name="api-docs"),
     path("api/redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="api-redoc"),
     path("api/schema/", schema_view.without_ui(cache_timeout=0), name="api-schema"),
+    *([path("bench/", include("bench.urls"))] if settings.BENCHMARK_MODE else []),  # never routed in production
     path("api/", include("users.api.urls")),
     re_path(r"^api/", api_not_found),  # unknown API paths answer JSON, in DEBUG too
 ]

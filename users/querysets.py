@@ -40,8 +40,20 @@ class OwnedQuerySet(models.QuerySet):
 
 class CertificateQuerySet(OwnedQuerySet):
     def with_project_count(self) -> CertificateQuerySet:
-        """Annotate project_count: the owner's projects linked to each certificate, in the list query itself."""
-        return self.annotate(project_count=Count("projects", filter=Q(projects__user=F("user")), distinct=True))
+        """Annotate project_count: the owner's projects linked to each certificate, in the list query itself.
+
+        A correlated subquery rather than a JOIN + GROUP BY: the database then walks the (user, -date_earned, -id)
+        index and counts only for the rows of the page, and the paginator's COUNT(*) drops it altogether.
+        """
+        projects = self.model._meta.get_field("projects").related_model
+        linked = (
+            projects.objects.filter(certificate=OuterRef("pk"), user=OuterRef("user"))
+            .order_by()
+            .values("certificate")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(project_count=Coalesce(Subquery(linked), 0))
 
     def expired(self) -> CertificateQuerySet:
         """Certificates whose expires_on day has passed (one that expires today is still valid today)."""
@@ -72,7 +84,7 @@ class ProjectQuerySet(OwnedQuerySet):
 
 
 class GoalQuerySet(OwnedQuerySet):
-    def with_progress(self, *, today: datetime.date | None = None) -> GoalQuerySet:
+    def with_progress(self, *, today: datetime.date | None = None, owner: User | None = None) -> GoalQuerySet:
         """Annotate every computed goal field in the list query itself: the one place the progress maths lives.
 
         - steps_total / steps_completed: the named steps when the goal has any, else the manual counters;
@@ -83,20 +95,29 @@ class GoalQuerySet(OwnedQuerySet):
           the projects part alone. The projects part is the better of the two project measures;
         - status: achieved / expired / on_track, as the API documents it.
         Integer percents are floored, so 100 means done and never "nearly done".
+
+        Pass `owner` to keep only that user's goals: their owner's completed projects are then counted once per
+        query rather than once per goal row (the expressions below repeat that count several times per row).
         """
         from users.models import GoalStep, Project
 
         today = today or timezone.localdate()
+        queryset = self
+        if owner is not None:
+            queryset = self.owned_by(owner)
+            projects_of_owner = Project.objects.filter(user=owner)
+        else:
+            projects_of_owner = Project.objects.filter(user=OuterRef("user"))
         completed_projects_of_owner = (
-            Project.objects.filter(user=OuterRef("user"), status=Project.Status.COMPLETED)
+            projects_of_owner.filter(status=Project.Status.COMPLETED)
             .order_by()
             .values("user")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))  # COUNT(*): answered from the (user, status) index alone
             .values("n")
         )
         named_steps = GoalStep.objects.filter(goal=OuterRef("pk")).order_by().values("goal")
         return (
-            self.annotate(
+            queryset.annotate(
                 owner_completed_projects=Coalesce(Subquery(completed_projects_of_owner), 0),
                 named_steps_total=Coalesce(Subquery(named_steps.annotate(n=Count("id")).values("n")), 0),
                 named_steps_done=Coalesce(

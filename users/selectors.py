@@ -50,14 +50,10 @@ def analytics_summary(*, user: User) -> dict[str, Any]:
     by_status = dict.fromkeys(Project.Status.values, 0)
     for row in Project.objects.owned_by(user).order_by().values("status").annotate(n=Count("id")):
         by_status[row["status"]] = row["n"]
-    goals = (
-        Goal.objects.owned_by(user)
-        .with_progress()
-        .aggregate(
-            total=Count("id"),
-            achieved=Count("id", filter=Q(status=GOAL_ACHIEVED)),
-            on_track=Count("id", filter=Q(status=GOAL_ON_TRACK)),
-        )
+    goals = Goal.objects.with_progress(owner=user).aggregate(
+        total=Count("id"),
+        achieved=Count("id", filter=Q(status=GOAL_ACHIEVED)),
+        on_track=Count("id", filter=Q(status=GOAL_ON_TRACK)),
     )
     return {
         "certificates_count": certificates["total"],
@@ -76,9 +72,7 @@ def analytics_summary(*, user: User) -> dict[str, Any]:
 
 def analytics_goals_progress(*, user: User) -> list[dict[str, Any]]:
     """The user's goals with their progress figures, newest first, in one query."""
-    return list(
-        Goal.objects.owned_by(user).with_progress().order_by("-created_at", "-id").values(*GOAL_PROGRESS_FIELDS)
-    )
+    return list(Goal.objects.with_progress(owner=user).order_by("-created_at", "-id").values(*GOAL_PROGRESS_FIELDS))
 
 
 def _month_start(day: datetime.date, months_back: int) -> datetime.date:

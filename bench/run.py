@@ -1,0 +1,537 @@
+"""`make bench`: data, a production-like server, a fixed load, and a table with every figure next to its baseline.
+
+Steps: create the bench database if missing, migrate, flush and generate the data (bench.generate), start gunicorn
+with DEBUG off and BENCHMARK_MODE on (baseline routes + X-Query-Count header), warm every endpoint up, then measure
+each endpoint for a fixed time at a fixed concurrency, alternating with its baseline so both see the same machine,
+for a few rounds. Loopback only; every loop is bounded in time. Results go to bench/results/ (git-ignored).
+
+Environment: BENCH_DATABASE_URL, BENCH_PORT, BENCH_WORKERS, BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS, BENCH_SEED
+(see the README's Benchmark section).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import os
+import platform
+import runpy
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sf_bench")
+PORT = int(os.environ.get("BENCH_PORT", "8700"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+SEED = int(os.environ.get("BENCH_SEED", "7"))
+HOST = "127.0.0.1"  # never anything but loopback
+
+# The issue's targets, checked (and printed) by the report; never asserted in tests.
+LIST_MIN_RATIO = 0.5
+PAGE_DEPTH_MAX_RATIO = 2.0
+QUERY_BUDGETS = {"list": 3, "detail": 2, "analytics": 3}  # the endpoint's own queries, the token's lookup aside
+REFERENCE_BASELINE = "/bench/baseline/certificates/"
+
+
+@dataclass
+class Endpoint:
+    """One measured call; `baseline` names the bare view that serves the same page."""
+
+    name: str
+    kind: str  # list, detail, analytics, login
+    path: str
+    baseline: str | None = None
+    method: str = "GET"
+    body: dict | None = None
+    authenticated: bool = True
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    errors: dict[int, int] = field(default_factory=dict)
+    memory_growth_kb: int = 0
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, fraction: float) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
+
+
+# --- Server ---------------------------------------------------------------
+
+
+def server_environment(secret: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DATABASE_URL=DATABASE_URL,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secret,
+        DJANGO_ALLOWED_HOSTS=HOST,
+        BENCHMARK_MODE="true",
+        DJANGO_SETTINGS_MODULE="skillfolio.settings",
+        PYTHONWARNINGS="ignore",
+    )
+    return env
+
+
+def ensure_database() -> None:
+    """Create the bench database when it does not exist yet (PostgreSQL or MariaDB/MySQL)."""
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    if parts.scheme.startswith("postgres"):
+        import psycopg
+
+        admin = parts._replace(path="/postgres").geturl()
+        with psycopg.connect(admin, autocommit=True) as connection:
+            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                connection.execute(f'CREATE DATABASE "{name}"')
+    elif parts.scheme.startswith("mysql"):
+        import MySQLdb
+
+        connection = MySQLdb.connect(
+            host=parts.hostname, port=parts.port or 3306, user=parts.username or "root", passwd=parts.password or ""
+        )
+        connection.cursor().execute(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4")
+        connection.close()
+    else:
+        raise SystemExit(f"BENCH_DATABASE_URL must be PostgreSQL or MariaDB/MySQL, not {parts.scheme!r}")
+
+
+def prepare_data(env: dict[str, str]) -> str:
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.generate", "--flush", "--seed", str(SEED)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+def server_command(env: dict[str, str]) -> tuple[list[str], dict[str, str], str]:
+    """gunicorn as production runs it: with the repository's gunicorn.conf.py when there is one, only the address and
+    worker count changed, and neither worker recycling (it would reset the memory figures) nor an access log file."""
+    config = ROOT / "gunicorn.conf.py"
+    if config.exists():
+        env = {
+            **env,
+            "GUNICORN_BIND": f"{HOST}:{PORT}",
+            "GUNICORN_WORKERS": str(WORKERS),
+            "GUNICORN_MAX_REQUESTS": "0",
+            "GUNICORN_ACCESS_LOG": "/dev/null",
+            "GUNICORN_LOG_LEVEL": "warning",
+        }
+        saved = dict(os.environ)
+        os.environ.update(env)
+        try:
+            values = runpy.run_path(str(config))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        described = (
+            f"gunicorn.conf.py: {values['workers']} {values['worker_class']} workers x {values['threads']} threads"
+        )
+        return [PYTHON, "-m", "gunicorn", "-c", str(config)], env, described
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "skillfolio.wsgi:application",
+        "--bind",
+        f"{HOST}:{PORT}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+    ]
+    return command, env, f"gunicorn flags: {WORKERS} sync workers"
+
+
+def start_server(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def wait_until_up(server: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited during start-up")
+        try:
+            httpx.get(f"http://{HOST}:{PORT}/api/does-not-exist/", timeout=1)
+            if len(worker_pids(server.pid)) >= WORKERS:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer in time")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    if children.exists():
+        return [int(pid) for pid in children.read_text().split()]
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if f"\nPPid:\t{master}\n" in status.read_text():
+                pids.append(int(status.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+def memory_kb(pid: int, key: str = "VmHWM") -> int:
+    """A process's peak (VmHWM) or current (VmRSS) resident memory, from /proc."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+# --- Load -----------------------------------------------------------------
+
+
+async def measure(client: httpx.AsyncClient, endpoint: Endpoint, path: str, headers: dict, seconds: float) -> Stats:
+    """`CONCURRENCY` clients call `path` back to back until `seconds` have passed."""
+    stats = Stats()
+    deadline = time.perf_counter() + seconds
+
+    async def one_client():
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            response = await client.request(
+                endpoint.method, path, headers=headers if endpoint.authenticated else {}, json=endpoint.body
+            )
+            stats.latencies.append(time.perf_counter() - started)
+            stats.requests += 1
+            if response.status_code >= 400:
+                stats.errors[response.status_code] = stats.errors.get(response.status_code, 0) + 1
+            if "X-Query-Count" in response.headers:
+                stats.queries.append(int(response.headers["X-Query-Count"]))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one_client() for _ in range(CONCURRENCY)))
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def merge(into: Stats, part: Stats) -> None:
+    into.requests += part.requests
+    into.seconds += part.seconds
+    into.latencies += part.latencies
+    into.queries += part.queries
+    for status, count in part.errors.items():
+        into.errors[status] = into.errors.get(status, 0) + count
+    into.memory_growth_kb = max(into.memory_growth_kb, part.memory_growth_kb)
+
+
+async def login(client: httpx.AsyncClient, email: str) -> str:
+    from bench.generate import PASSWORD
+
+    response = await client.post("/api/auth/login/", json={"email": email, "password": PASSWORD})
+    response.raise_for_status()
+    return response.json()["access"]
+
+
+async def discover(client: httpx.AsyncClient, headers: dict) -> list[Endpoint]:
+    """The endpoints to measure. Those not on this branch yet (404) are left out, and said so."""
+    from bench.generate import HEAVY_EMAIL, PASSWORD
+
+    first = (await client.get("/api/certificates/", headers=headers)).json()["results"][0]["id"]
+    goals = await client.get("/api/goals/?page=2", headers=headers)
+    goal, deadline = (
+        (goals.json()["results"][0]["id"], goals.json()["results"][0]["deadline"])
+        if goals.status_code == 200
+        else (0, "2026-01-01")
+    )
+    candidates = [
+        Endpoint("certificates: first page", "list", "/api/certificates/", "/bench/baseline/certificates/"),
+        Endpoint(
+            "certificates: page 100", "list", "/api/certificates/?page=100", "/bench/baseline/certificates/?page=100"
+        ),
+        Endpoint(
+            "certificates: search",
+            "list",
+            "/api/certificates/?search=python",
+            "/bench/baseline/certificates/?search=python",
+        ),
+        Endpoint(
+            "certificates: filter",
+            "list",
+            "/api/certificates/?issuer=coursera",
+            "/bench/baseline/certificates/?issuer=coursera",
+        ),
+        Endpoint(
+            "certificates: detail",
+            "detail",
+            f"/api/certificates/{first}/",
+            f"/bench/baseline/certificates/{first}/",
+        ),
+        Endpoint("projects: first page", "list", "/api/projects/", "/bench/baseline/projects/"),
+        Endpoint("projects: page 100", "list", "/api/projects/?page=100", "/bench/baseline/projects/?page=100"),
+        Endpoint(
+            "projects: search", "list", "/api/projects/?search=dashboard", "/bench/baseline/projects/?search=dashboard"
+        ),
+        Endpoint(
+            "projects: filter", "list", "/api/projects/?status=completed", "/bench/baseline/projects/?status=completed"
+        ),
+        Endpoint("goals: first page", "list", "/api/goals/", "/bench/baseline/goals/"),
+        Endpoint("goals: last page (3)", "list", "/api/goals/?page=3", "/bench/baseline/goals/?page=3"),
+        Endpoint(
+            "goals: filter", "list", f"/api/goals/?deadline={deadline}", f"/bench/baseline/goals/?deadline={deadline}"
+        ),
+        Endpoint("goals: detail", "detail", f"/api/goals/{goal}/"),
+        Endpoint("analytics: summary", "analytics", "/api/analytics/summary/"),
+        Endpoint("analytics: goals-progress", "analytics", "/api/analytics/goals-progress/"),
+        Endpoint(
+            "auth: login",
+            "login",
+            "/api/auth/login/",
+            method="POST",
+            body={"email": HEAVY_EMAIL, "password": PASSWORD},
+            authenticated=False,
+        ),
+    ]
+    endpoints, missing = [], []
+    for endpoint in candidates:
+        if endpoint.kind == "login":
+            endpoints.append(endpoint)
+            continue
+        response = await client.get(endpoint.path, headers=headers)
+        if response.status_code != 200:
+            missing.append(f"{endpoint.name} ({response.status_code})")
+            continue
+        if endpoint.baseline and (await client.get(endpoint.baseline, headers=headers)).status_code != 200:
+            endpoint.baseline = None
+        endpoints.append(endpoint)
+    if missing:
+        print("not measured (not on this branch): " + ", ".join(missing))
+    return endpoints
+
+
+async def run_load(server: subprocess.Popen) -> dict:
+    from bench.generate import HEAVY_EMAIL
+
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=f"http://{HOST}:{PORT}", limits=limits, timeout=60) as client:
+        headers = {"Authorization": f"Bearer {await login(client, HEAVY_EMAIL)}"}
+        endpoints = await discover(client, headers)
+        workers = worker_pids(server.pid)
+        memory_start = {pid: memory_kb(pid) for pid in workers}
+
+        for endpoint in endpoints:  # warm-up: imports, caches and connections are paid before any figure is taken
+            for path in filter(None, [endpoint.baseline, endpoint.path]):
+                await measure(client, endpoint, path, headers, 0.5 if endpoint.kind == "login" else 0.3)
+        memory_warm = {pid: memory_kb(pid) for pid in workers}
+
+        results: dict[str, Stats] = {}
+        for round_number in range(ROUNDS):
+            print(f"round {round_number + 1}/{ROUNDS}", flush=True)
+            for endpoint in endpoints:
+                for path in filter(None, [endpoint.baseline, endpoint.path]):
+                    before = {pid: memory_kb(pid) for pid in workers}
+                    stats = await measure(client, endpoint, path, headers, SECONDS)
+                    stats.memory_growth_kb = max(memory_kb(pid) - before[pid] for pid in workers)
+                    merge(results.setdefault(path, Stats()), stats)
+        memory_end = {pid: memory_kb(pid) for pid in workers}
+        rss_end = {pid: memory_kb(pid, "VmRSS") for pid in workers}
+    return {
+        "endpoints": endpoints,
+        "stats": results,
+        "memory": {"start": memory_start, "warm": memory_warm, "end": memory_end, "rss_end": rss_end},
+    }
+
+
+# --- Report ---------------------------------------------------------------
+
+
+def machine_description(env: dict[str, str]) -> dict[str, str]:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    version = subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import django; django.setup(); from django.db import connection; "
+            "c = connection.cursor(); c.execute('SELECT version()'); print(c.fetchone()[0].split(' on ')[0])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "cpu": f"{cpu}, {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at the start)",
+        "memory": f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "database": version,
+    }
+
+
+def verdicts(endpoint: Endpoint, stats: Stats, baseline: Stats | None) -> list[str]:
+    notes = []
+    budget = QUERY_BUDGETS.get(endpoint.kind)
+    own_queries = max(stats.queries) - (1 if endpoint.authenticated else 0) if stats.queries else 0
+    if budget is not None and own_queries > budget:
+        notes.append(f"over the {budget}-query budget")
+    if endpoint.kind == "list" and baseline and stats.rps < LIST_MIN_RATIO * baseline.rps:
+        notes.append(f"below {LIST_MIN_RATIO}x baseline")
+    if stats.errors:
+        notes.append("errors " + ", ".join(f"{status}x{count}" for status, count in sorted(stats.errors.items())))
+    return notes
+
+
+def report(outcome: dict, machine: dict[str, str], generated: str, served_by: str, elapsed: float) -> str:
+    stats: dict[str, Stats] = outcome["stats"]
+    lines = [
+        f"Benchmark run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {elapsed:.0f} s end to end.",
+        "",
+        f"- Machine: {machine['cpu']}, {machine['memory']}; {machine['os']}; Python {machine['python']}",
+        f"- Database: {machine['database']} (`{urlsplit(DATABASE_URL).scheme}`)",
+        f"- Server: {served_by}, DEBUG off; load: {CONCURRENCY} concurrent clients (httpx, same machine), "
+        f"{SECONDS:g} s per endpoint per round, {ROUNDS} rounds alternating with the baseline",
+        f"- Data: {generated}",
+        "",
+        "| endpoint | req/s | x baseline | p50 ms | p95 ms | p50 x baseline | queries/req | worker peak growth |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    notes = []
+    reference = stats.get(REFERENCE_BASELINE)
+    for endpoint in outcome["endpoints"]:
+        own = stats[endpoint.path]
+        base = stats.get(endpoint.baseline) if endpoint.baseline else None
+        if base is None and reference is not None:  # no page of its own to compare with: the bare list page
+            endpoint.name += " †"
+            ratio_to = reference
+        else:
+            ratio_to = base
+        queries = f"{max(own.queries)}" if own.queries else "?"
+        if base:
+            lines.append(
+                f"| {endpoint.name} (baseline) | {base.rps:.0f} | 1.00 | {base.percentile(0.5):.1f} | "
+                f"{base.percentile(0.95):.1f} | 1.00 | {max(base.queries) if base.queries else '?'} | "
+                f"{base.memory_growth_kb} kB |"
+            )
+        rps_ratio = f"{own.rps / ratio_to.rps:.2f}" if ratio_to else "-"
+        p50_ratio = f"{own.percentile(0.5) / ratio_to.percentile(0.5):.2f}" if ratio_to else "-"
+        lines.append(
+            f"| **{endpoint.name}** | {own.rps:.0f} | {rps_ratio} | {own.percentile(0.5):.1f} | "
+            f"{own.percentile(0.95):.1f} | {p50_ratio} | {queries} | {own.memory_growth_kb} kB |"
+        )
+        notes += [f"- {endpoint.name}: {note}" for note in verdicts(endpoint, own, base)]
+
+    by_name = {endpoint.name: endpoint for endpoint in outcome["endpoints"]}
+    lines += [
+        "",
+        "Baseline rows: the same page from one hand-written statement and orjson. † no baseline of its own: ratios "
+        "are to the certificates first-page baseline. queries/req includes the token's user lookup (1 per "
+        "authenticated request); worker peak growth is the largest rise of a worker's VmHWM while that row ran.",
+    ]
+    lines += ["", "First page against a deep page (p50 latency ratio; target at most 2x):", ""]
+    for group, deep in [("certificates", "page 100"), ("projects", "page 100"), ("goals", "last page (3)")]:
+        first, last = by_name.get(f"{group}: first page"), by_name.get(f"{group}: {deep}")
+        if first and last:
+            ratio = stats[last.path].percentile(0.5) / stats[first.path].percentile(0.5)
+            lines.append(f"- {group}: {deep} / first page = {ratio:.2f}")
+            if ratio > PAGE_DEPTH_MAX_RATIO:
+                notes.append(f"- {group}: {deep} is {ratio:.2f}x the first page")
+
+    memory = outcome["memory"]
+    lines += ["", "Worker memory (VmHWM peak / VmRSS, MiB): after start-up, after warm-up, at the end", ""]
+    for pid in memory["start"]:
+        lines.append(
+            f"- worker {pid}: {memory['start'][pid] / 1024:.1f} -> {memory['warm'][pid] / 1024:.1f} -> "
+            f"{memory['end'][pid] / 1024:.1f} (RSS {memory['rss_end'][pid] / 1024:.1f})"
+        )
+    lines += ["", "Targets not met:" if notes else "Every target met.", *notes]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    started = time.monotonic()
+    secret = secrets.token_urlsafe(50)
+    env = server_environment(secret)
+    ensure_database()
+    generated = prepare_data(env)
+    print(generated, flush=True)
+    machine = machine_description(env)
+    command, server_env, served_by = server_command(env)
+    server = start_server(command, server_env)
+    try:
+        wait_until_up(server)
+        outcome = asyncio.run(run_load(server))
+    finally:
+        stop_server(server)
+    table = report(outcome, machine, generated, served_by, time.monotonic() - started)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    for name in (f"results-{stamp}.md", "latest.md"):
+        (RESULTS / name).write_text(table)
+    raw = {
+        path: {
+            "rps": stat.rps,
+            "p50_ms": stat.percentile(0.5),
+            "p95_ms": stat.percentile(0.95),
+            "queries": sorted(set(stat.queries)),
+            "errors": stat.errors,
+            "requests": stat.requests,
+        }
+        for path, stat in outcome["stats"].items()
+    }
+    (RESULTS / f"results-{stamp}.json").write_text(json.dumps({"memory": outcome["memory"], "paths": raw}, indent=1))
+    print(table)
+    print(f"written to {RESULTS / 'latest.md'}")
+
+
+if __name__ == "__main__":
+    main()
