@@ -93,3 +93,23 @@ def test_api_root_is_public_and_links_every_resource(anon_client):
 
     assert response.status_code == 200
     assert set(response.json()) == {prefix for prefix, _viewset, _basename in router.registry}
+
+
+@pytest.mark.parametrize("raw", ['{"title": "\\ud800"}', '{"\\udfff": 1}', '["\\ud83d"]'])
+def test_json_with_a_lone_surrogate_escape_is_400(api_client, raw):
+    response = api_client.post(reverse("goal-list"), raw, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "surrogate" in response.json()["detail"]
+
+
+def test_manage_py_check_starts_in_a_fresh_process():
+    """A fresh process imports the URLconf before DRF's views; the test run imports them the other way round, so an
+    import cycle through the REST_FRAMEWORK settings only shows here."""
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "true", "HOME": "/tmp"}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -444,3 +444,14 @@ def test_list_query_count_does_not_grow_with_projects(api_client, user, django_a
         response = api_client.get(LIST, {"page_size": 100})
 
     assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("field", ["status", "work_type", "primary_goal", "title"])
+def test_lone_surrogate_in_a_field_is_400_not_500(api_client, field):
+    """A choice field's error message quotes the value; a lone surrogate there used to crash the JSON renderer."""
+    body = '{"title": "ok", "FIELD": "\\udfff"}'.replace("FIELD", field)
+
+    response = api_client.post(LIST, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert not Project.objects.exists()
