@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from users.api.base import OwnedModelViewSet
 from users.api.urls import router
@@ -93,6 +94,24 @@ def test_api_root_is_public_and_links_every_resource(anon_client):
 
     assert response.status_code == 200
     assert set(response.json()) == {prefix for prefix, _viewset, _basename in router.registry}
+
+
+def test_post_to_unknown_api_path_is_json_404_even_with_csrf_checks(user):
+    """A POST that misses the trailing slash lands on the catch-all; CSRF must not turn it into an HTML 403."""
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_authenticate(user)
+
+    response = client.post("/api/goals", {"title": "x"}, format="json")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_unknown_host_is_json_400(anon_client):
+    response = anon_client.get("/api/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request."}
 
 
 @pytest.mark.parametrize("raw", ['{"title": "\\ud800"}', '{"\\udfff": 1}', '["\\ud83d"]'])
