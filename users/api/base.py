@@ -2,7 +2,12 @@
 it) and every relation a client can write goes through OwnedPrimaryKeyRelatedField.
 """
 
+from django import forms
+from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
+
+# The largest primary key the database holds (BigAutoField): a bigger id in a filter is a 400, not an overflow.
+MAX_ID = 2**63 - 1
 
 
 class OwnedModelViewSet(viewsets.ModelViewSet):
@@ -43,3 +48,17 @@ class NullAsBlankModelSerializer(serializers.ModelSerializer):
             field_class = BlankIfNullCharField
             field_kwargs["allow_null"] = True
         return field_class, field_kwargs
+
+
+class IdFilter(filters.NumberFilter):
+    """Filter on a row id: a whole number ("1.5" is a 400); an id no row can have (below 1, beyond 64 bits) matches
+    nothing, like someone else's id. Comparing a foreign key column with a number beyond 64 bits used to overflow the
+    SQLite driver (a 500).
+    """
+
+    field_class = forms.IntegerField
+
+    def filter(self, qs, value):
+        if value is not None and not 0 < value <= MAX_ID:
+            return qs.none()
+        return super().filter(qs, value)

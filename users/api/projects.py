@@ -2,7 +2,7 @@
 
 from django_filters import rest_framework as filters
 
-from users.api.base import NullAsBlankModelSerializer, OwnedModelViewSet, OwnedPrimaryKeyRelatedField
+from users.api.base import IdFilter, NullAsBlankModelSerializer, OwnedModelViewSet, OwnedPrimaryKeyRelatedField
 from users.api.docs import document_viewset
 from users.api.skills import SkillNamesField, skill_filter
 from users.models import Certificate, Project
@@ -61,7 +61,7 @@ class ProjectSerializer(NullAsBlankModelSerializer):
 
 class ProjectFilterSet(filters.FilterSet):
     # By id, not ModelChoiceFilter: that one would validate against everyone's certificates and reveal which exist.
-    certificate = filters.NumberFilter(field_name="certificate_id", help_text="A certificate id.")
+    certificate = IdFilter(field_name="certificate_id", help_text="A certificate id.")
     status = filters.ChoiceFilter(choices=Project.Status.choices)
     skill = filters.CharFilter(method=skill_filter, help_text="A skill's id or its name (any letter case).")
 

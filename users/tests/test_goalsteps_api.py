@@ -231,3 +231,13 @@ def test_parallel_toggles_on_one_goal_leave_no_drift(monkeypatch):
     done = GoalStep.objects.filter(goal=goal, is_done=True).count()
     assert done == sum(1 for step in steps if step.pk % 2 == 0)
     assert (goal.total_steps, goal.completed_steps) == (8, done)
+
+
+@pytest.mark.parametrize("value", [10**30, 2**63, -1])
+def test_goal_filter_with_an_id_no_row_can_have_is_an_empty_list(api_client, user, value):
+    GoalStepFactory(goal=GoalFactory(user=user))
+
+    response = api_client.get(LIST, {"goal": value})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []

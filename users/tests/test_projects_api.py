@@ -455,3 +455,17 @@ def test_lone_surrogate_in_a_field_is_400_not_500(api_client, field):
 
     assert response.status_code == 400
     assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize("value", [10**30, -(10**30), 0])
+def test_certificate_filter_with_an_id_no_row_can_have_is_an_empty_list(api_client, user, value):
+    ProjectFactory(user=user, certificate=CertificateFactory(user=user))
+
+    response = api_client.get(LIST, {"certificate": value})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_certificate_filter_with_a_decimal_is_400(api_client):
+    assert api_client.get(LIST, {"certificate": "1.5"}).status_code == 400
