@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import secrets
 from collections.abc import Iterable
 
 from django.contrib.auth import password_validation
@@ -88,10 +89,24 @@ def _validate_password(password: str, user: User, *, field: str) -> None:
         raise ValidationError({field: exc.messages}) from exc
 
 
+def _username_for_email(email: str) -> str:
+    """The e-mail as username, cut to the username's length, or with a short random suffix when another account already
+    has that name in any letter case (it renamed itself to it, or kept it after changing its e-mail). A free e-mail
+    can then always sign up, and no two usernames differ only in case."""
+    max_length = User._meta.get_field("username").max_length
+    candidate = email[:max_length]
+    for _attempt in range(5):
+        if not User.objects.filter(username__iexact=candidate).exists():
+            return candidate
+        suffix = f"-{secrets.token_hex(3)}"
+        candidate = f"{email[: max_length - len(suffix)]}{suffix}"
+    raise ValidationError({"email": ["Could not derive a free username from this e-mail; try again."]})
+
+
 def user_register(*, email: str, password: str) -> User:
-    """Create an account from an e-mail and a password; the normalized e-mail is also the username."""
+    """Create an account from an e-mail and a password; the normalized e-mail is also the username when that is free."""
     email = User.objects.normalize_email(email)
-    user = User(username=email, email=email)
+    user = User(username=_username_for_email(email), email=email)
     _validate_password(password, user, field="password")
     user.set_password(password)
     user.full_clean()

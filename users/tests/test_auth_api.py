@@ -46,6 +46,35 @@ def test_register_duplicate_email_in_other_case_is_400_on_email(anon_client, use
     assert User.objects.count() == 1
 
 
+@pytest.mark.parametrize("squatted", ["newcomer@example.com", "NewComer@Example.com"])
+def test_register_email_someone_took_as_username_still_signs_up(anon_client, api_client, squatted):
+    """Another account renamed itself to this e-mail (in any case): the e-mail is free, so sign-up must work."""
+    assert api_client.patch(reverse("auth-me"), {"username": squatted}, format="json").status_code == 200
+
+    response = anon_client.post(
+        reverse("auth-register"), {"email": "newcomer@example.com", "password": PASSWORD}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["email"] == "newcomer@example.com"
+    assert User.objects.filter(username__iexact="newcomer@example.com").count() == 1
+    login = anon_client.post(
+        reverse("auth-login"), {"email_or_username": "newcomer@example.com", "password": PASSWORD}, format="json"
+    )
+    assert login.json()["email"] == "newcomer@example.com"
+
+
+def test_register_email_longer_than_a_username_signs_up(anon_client):
+    email = f"{'a' * 70}.{'b' * 70}.{'c' * 30}@example.com"  # 186 characters: valid, but a username holds 150
+
+    response = anon_client.post(reverse("auth-register"), {"email": email, "password": PASSWORD}, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["email"] == email
+    login = anon_client.post(reverse("auth-login"), {"email": email, "password": PASSWORD}, format="json")
+    assert login.status_code == 200
+
+
 def test_register_weak_password_is_400_on_password(anon_client):
     response = anon_client.post(reverse("auth-register"), {"email": "a@example.com", "password": "1234"}, format="json")
 
