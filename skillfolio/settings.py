@@ -218,6 +218,12 @@ SWAGGER_SETTINGS = {
     },
     "USE_SESSION_AUTH": False,
     "PERSIST_AUTH": True,
+    # JSON first, so a plain GET /api/schema/ (browser, curl) answers the JSON document the specification promises.
+    "DEFAULT_SPEC_RENDERERS": [
+        "drf_yasg.renderers.SwaggerJSONRenderer",
+        "drf_yasg.renderers.SwaggerYAMLRenderer",
+        "drf_yasg.renderers.OpenAPIRenderer",
+    ],
 }
 
 # --- CORS ---------------------------------------------------------------

@@ -41,3 +41,16 @@ def test_analytics_responses_are_declared_with_their_serializers(anon_client):
     assert summary == {"$ref": "#/definitions/Summary"}
     assert progress == {"type": "array", "items": {"$ref": "#/definitions/GoalProgress"}}
     assert "goals_completion_rate_percent" in schema["definitions"]["Summary"]["properties"]
+
+
+def test_plain_get_of_the_schema_is_json(anon_client):
+    """The specification calls /api/schema/ the machine-readable OpenAPI JSON; a browser or curl asks for */*."""
+    response = anon_client.get(reverse("api-schema"), HTTP_ACCEPT="*/*")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["swagger"] == "2.0"
+
+
+def test_swagger_ui_page_is_served(anon_client):
+    assert anon_client.get(reverse("api-docs")).status_code == 200
