@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=true
+PORT ?= 8000
 
 .PHONY: help run serve test lint fmt check migrations bench clean
 
@@ -15,10 +16,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.installed  ## serve the API on http://127.0.0.1:8000 (DEBUG on, SQLite, demo account)
+run: $(VENV)/.installed  ## serve the API on http://127.0.0.1:8000, or PORT=N (DEBUG on, SQLite, demo account)
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py seed_demo
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings on this machine: DEBUG off, migrate, collectstatic, then gunicorn with gunicorn.conf.py.
 # DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and the rest come from the environment or .env; without a
