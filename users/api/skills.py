@@ -48,9 +48,12 @@ class SkillNamesField(serializers.ListField):
 
 
 def skill_filter(queryset, name, value):
-    """?skill=<id or name>: digits are a skill id, anything else a name matched like skills are (case, spaces)."""
+    """?skill=<id or name>: digits are a skill id, anything else a name matched like skills are (case, spaces).
+
+    ASCII digits only: str.isdigit() is also true for "²" or "①", which int() refuses (that was a 500).
+    """
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return queryset.filter(skills__id=int(value))
     return queryset.filter(skills__normalized_name=normalize_skill_name(value))
 

@@ -288,3 +288,13 @@ def test_list_query_count_is_the_same_for_3_and_30_rows(api_client, user, django
     assert list_queries(3) == list_queries(30)
     with django_assert_num_queries(2):  # the page (project_count and the paginator's total) + the page's skills
         api_client.get(LIST, {"skill": skills[0].name})
+
+
+@pytest.mark.parametrize("value", ["²", "①", "٣", "12³"])
+def test_skill_filter_with_unicode_digits_is_a_name_not_a_500(api_client, value):
+    post(api_client, skills=["Python"])
+
+    response = api_client.get(LIST, {"skill": value})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []

@@ -135,3 +135,12 @@ def test_list_query_count_is_the_same_for_3_and_30_projects_with_skills(api_clie
             response = api_client.get(LIST, {"page_size": 100})
 
         assert [len(row["skills"]) for row in response.json()["results"]] == [3] * rows
+
+
+def test_skill_filter_with_a_superscript_digit_is_a_name_not_a_500(api_client, user):
+    ProjectFactory(user=user)
+
+    response = api_client.get(LIST, {"skill": "²"})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
