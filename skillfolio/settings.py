@@ -285,6 +285,8 @@ if USE_S3_MEDIA:
 # Certificate files are private: the API hands out signed links that expire after this many seconds.
 CERTIFICATE_FILE_LINK_MAX_AGE = env.int("CERTIFICATE_FILE_LINK_MAX_AGE", default=60 * 60)
 CERTIFICATE_FILE_MAX_BYTES = 5 * 1024 * 1024
+# Decoding cost bound for image uploads: a 600 dpi A4 scan is about 35 million pixels.
+CERTIFICATE_IMAGE_MAX_PIXELS = 40_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Benchmark ----------------------------------------------------------

@@ -55,12 +55,27 @@ def _is_valid_pdf(data: bytes) -> bool:
         return False
 
 
+def _check_pixel_count(image: Image.Image) -> None:
+    """Refuse an image with more pixels than CERTIFICATE_IMAGE_MAX_PIXELS before decoding it.
+
+    The byte cap does not bound the decoded size: a 100 KB PNG can hold 100 million pixels (100 MB and seconds of CPU
+    to decode, per upload). Only the header has been read when this runs.
+    """
+    max_pixels = settings.CERTIFICATE_IMAGE_MAX_PIXELS
+    if image.width * image.height > max_pixels:
+        raise ValidationError(
+            f"The image has more than {max_pixels // 1_000_000} million pixels ({image.width}x{image.height}).",
+            code="too_many_pixels",
+        )
+
+
 def _image_kind(data: bytes) -> FileKind | None:
     try:
         with Image.open(BytesIO(data)) as image:
             kind = IMAGE_KINDS.get(image.format or "")
             if kind is None:
                 return None
+            _check_pixel_count(image)
             image.load()  # decodes every pixel: a truncated or corrupt image fails here
         return kind
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):

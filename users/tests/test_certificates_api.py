@@ -402,3 +402,33 @@ def test_file_link_of_deleted_row_is_404(api_client, user):
     Certificate.objects.all().delete()
 
     assert fetch_link(url).status_code == 404
+
+
+def test_image_with_too_many_pixels_is_400_before_decoding_and_stores_nothing(api_client, settings):
+    """A small PNG can hold a huge image (this one: 48 million pixels in a few KB); decoding it would cost memory."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("1", (8000, 6000)).save(buffer, format="PNG")
+    file = SimpleUploadedFile("huge.png", buffer.getvalue(), content_type="image/png")
+
+    response = api_client.post(
+        LIST, {"title": "T", "issuer": "I", "date_earned": "2024-01-01", "file_upload": file}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "million pixels" in response.json()["file_upload"][0]
+    assert not Certificate.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_image_pixel_cap_follows_the_setting(api_client, settings):
+    settings.CERTIFICATE_IMAGE_MAX_PIXELS = 400_000  # the 800x600 sample has 480,000
+
+    response = create_with_file(api_client, CERTIFICATES / "cloud-fundamentals-badge.png")
+
+    assert response.status_code == 400
+    assert "file_upload" in response.json()
