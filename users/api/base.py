@@ -62,3 +62,26 @@ class IdFilter(filters.NumberFilter):
         if value is not None and not 0 < value <= MAX_ID:
             return qs.none()
         return super().filter(qs, value)
+
+
+class _TrueOrFalseField(forms.NullBooleanField):
+    """true/false (also True/False/1/0); empty means "no filter"; anything else is an error, not a silent no-op."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        result = super().to_python(value.lower() if isinstance(value, str) else value)
+        if result is None:
+            raise forms.ValidationError("Use true or false.", code="invalid")
+        return result
+
+
+class BooleanFilter(filters.BooleanFilter):
+    """django-filter's BooleanFilter ignores a value it cannot read (?is_done=maybe listed everything); this one
+    answers a 400 like every other malformed filter value."""
+
+    field_class = _TrueOrFalseField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)  # the default BooleanWidget turns an unknown value into None
+        super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from users.api.base import IdFilter, OwnedModelViewSet
+from users.api.base import BooleanFilter, IdFilter, OwnedModelViewSet
 from users.api.skills import SkillNamesField, skill_filter
 from users.files import PDF, FileKind, kind_of_stored_name, open_stored_file, validate_certificate_file
 from users.models import Certificate
@@ -114,7 +114,7 @@ class CertificateFilterSet(filters.FilterSet):
     issuer = filters.CharFilter(lookup_expr="iexact", help_text="Exact issuer, any letter case.")
     date_earned = filters.DateFilter(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
     id = IdFilter(field_name="id")
-    expired = filters.BooleanFilter(method="filter_expired", help_text="true: expired only; false: still valid.")
+    expired = BooleanFilter(method="filter_expired", help_text="true: expired only; false: still valid.")
     expiring_within = IntegerFilter(
         method="filter_expiring_within",
         min_value=0,

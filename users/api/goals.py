@@ -5,7 +5,13 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from users.api.base import IdFilter, NullAsBlankModelSerializer, OwnedModelViewSet, OwnedPrimaryKeyRelatedField
+from users.api.base import (
+    BooleanFilter,
+    IdFilter,
+    NullAsBlankModelSerializer,
+    OwnedModelViewSet,
+    OwnedPrimaryKeyRelatedField,
+)
 from users.api.defaults import GoalPagination
 from users.api.docs import document_viewset
 from users.models import Goal, GoalStep
@@ -141,7 +147,7 @@ class GoalViewSet(OwnedModelViewSet):
 
 class GoalStepFilterSet(filters.FilterSet):
     goal = IdFilter(field_name="goal_id", help_text="A goal id.")
-    is_done = filters.BooleanFilter()
+    is_done = BooleanFilter()
 
     class Meta:
         model = GoalStep

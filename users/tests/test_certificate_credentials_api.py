@@ -298,3 +298,10 @@ def test_skill_filter_with_unicode_digits_is_a_name_not_a_500(api_client, value)
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+def test_expired_filter_with_an_unreadable_value_is_400(api_client):
+    response = api_client.get(LIST, {"expired": "maybe"})
+
+    assert response.status_code == 400
+    assert "expired" in response.json()

@@ -241,3 +241,26 @@ def test_goal_filter_with_an_id_no_row_can_have_is_an_empty_list(api_client, use
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "yes please"])
+def test_is_done_filter_with_an_unreadable_value_is_400(api_client, user, value):
+    GoalStepFactory(goal=GoalFactory(user=user))
+
+    response = api_client.get(LIST, {"is_done": value})
+
+    assert response.status_code == 400
+    assert "is_done" in response.json()
+
+
+def test_is_done_filter_reads_true_false_and_empty(api_client, user):
+    goal = GoalFactory(user=user)
+    done = GoalStepFactory(goal=goal, is_done=True)
+    todo = GoalStepFactory(goal=goal, is_done=False)
+
+    def ids(value):
+        return sorted(step["id"] for step in api_client.get(LIST, {"is_done": value}).json()["results"])
+
+    assert ids("true") == ids("True") == ids("1") == [done.pk]
+    assert ids("false") == ids("0") == [todo.pk]
+    assert ids("") == sorted([done.pk, todo.pk])
