@@ -19,6 +19,9 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+# The largest OFFSET/LIMIT every database accepts (a signed 64-bit integer).
+MAX_OFFSET = 2**63 - 1
+
 
 class OneQueryPaginator(Paginator):
     """Django's Paginator, but the total comes with the page's rows: one query instead of COUNT(*) then the page.
@@ -51,6 +54,8 @@ class OneQueryPaginator(Paginator):
         total = self.object_list.order_by().annotate(**{self.total_attribute: Func(F("pk"), function="COUNT")})
         page = self.object_list.annotate(**{self.total_attribute: Subquery(total.values(self.total_attribute))})
         bottom, top = (number - 1) * self.per_page, number * self.per_page
+        if top > MAX_OFFSET:  # past any table's end, and beyond what LIMIT/OFFSET take: the query failed (a 500)
+            raise EmptyPage(self.error_messages["no_results"])
         if connections[self.object_list.db].features.allow_sliced_subqueries_with_in:
             # Deferred join: the index finds the page's keys, and the annotations (correlated subqueries) are computed
             # for those rows only, not for every row an OFFSET skips. MariaDB cannot LIMIT inside IN: plain OFFSET.
