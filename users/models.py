@@ -126,6 +126,11 @@ class Certificate(models.Model):
             raise ValidationError(errors)
 
 
+# Guided answers are short by nature; the bound keeps a page of projects small and an auto-description (made of
+# them) within the description's own 20,000 characters.
+GUIDED_TEXT_MAX_LENGTH = 2_000
+
+
 class Project(models.Model):
     """Something the learner built, optionally backed by one of their certificates."""
 
@@ -149,7 +154,7 @@ class Project(models.Model):
         Certificate, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
     )
     title = models.CharField(max_length=255)
-    description = models.TextField(blank=True, default="")
+    description = models.TextField(max_length=20_000, blank=True, default="")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     work_type = models.CharField(max_length=20, choices=WorkType.choices, null=True, blank=True)  # noqa: DJ001
     # null means "not chosen", as the clients send and read it
@@ -157,12 +162,12 @@ class Project(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     duration_text = models.CharField(max_length=100, blank=True, default="")
-    tools_used = models.TextField(blank=True, default="")
-    skills_used = models.TextField(blank=True, default="")
-    problem_solved = models.TextField(blank=True, default="")
-    challenges_short = models.TextField(blank=True, default="")
-    outcome_short = models.TextField(blank=True, default="")
-    skills_to_improve = models.TextField(blank=True, default="")
+    tools_used = models.TextField(max_length=GUIDED_TEXT_MAX_LENGTH, blank=True, default="")
+    skills_used = models.TextField(max_length=GUIDED_TEXT_MAX_LENGTH, blank=True, default="")
+    problem_solved = models.TextField(max_length=GUIDED_TEXT_MAX_LENGTH, blank=True, default="")
+    challenges_short = models.TextField(max_length=GUIDED_TEXT_MAX_LENGTH, blank=True, default="")
+    outcome_short = models.TextField(max_length=GUIDED_TEXT_MAX_LENGTH, blank=True, default="")
+    skills_to_improve = models.TextField(max_length=GUIDED_TEXT_MAX_LENGTH, blank=True, default="")
     skills = models.ManyToManyField(Skill, blank=True, related_name="projects")
     date_created = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

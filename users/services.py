@@ -26,6 +26,9 @@ from users.tokens import RefreshToken
 
 logger = logging.getLogger(__name__)
 
+# One request naming thousands of skills would create thousands of rows; no real certificate or project needs this many.
+MAX_SKILLS_PER_ITEM = 50
+
 
 # --- Stored files -------------------------------------------------------
 
@@ -563,6 +566,14 @@ def skills_for_names(*, user: User, names: Iterable[str]) -> list[Skill]:
         if len(name) > SKILL_NAME_MAX_LENGTH:
             raise ValidationError({"skills": [f"A skill name has at most {SKILL_NAME_MAX_LENGTH} characters."]})
         wanted.setdefault(normalize_skill_name(name), name)
+    if len(wanted) > MAX_SKILLS_PER_ITEM:
+        raise ValidationError(
+            {
+                "skills": [
+                    f"At most {MAX_SKILLS_PER_ITEM} skills per item (skills, skills_used and tools_used together)."
+                ]
+            }
+        )
     known = {skill.normalized_name: skill for skill in Skill.objects.owned_by(user).filter(normalized_name__in=wanted)}
     skills = []
     for key, name in wanted.items():

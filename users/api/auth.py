@@ -24,6 +24,7 @@ from users.models import User
 from users.services import user_change_password, user_delete, user_register, user_tokens
 from users.tokens import RefreshToken, token_is_revoked
 
+DEAD_REFRESH_TOKEN = "Invalid or expired refresh token."
 INVALID_CREDENTIALS = "No active account found with the given credentials."
 
 
@@ -99,7 +100,10 @@ class RefreshSerializer(TokenRefreshSerializer):
     token_class = RefreshToken
 
     def validate(self, attrs):
-        refresh = self.token_class(attrs["refresh"])  # bad, expired, wrong type, blacklisted: TokenError -> 401
+        try:
+            refresh = self.token_class(attrs["refresh"])
+        except TokenError as exc:  # bad, expired, wrong type or blacklisted: the specification's one message
+            raise AuthenticationFailed(DEAD_REFRESH_TOKEN, "token_not_valid") from exc
         user = User.objects.filter(pk=refresh.payload.get("user_id")).first()
         if user is None or not user.is_active:
             raise AuthenticationFailed("No active account found for the given token.", "no_active_account")

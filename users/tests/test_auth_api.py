@@ -169,6 +169,7 @@ def test_refresh_token_keeps_working_until_logout(anon_client, user):
 
     after = anon_client.post(reverse("auth-refresh"), {"refresh": tokens["refresh"]}, format="json")
     assert after.status_code == 401
+    assert after.json() == {"detail": "Invalid or expired refresh token."}  # the specification's section 7
 
 
 def test_logout_with_someone_elses_refresh_token_is_400_and_token_stays_valid(anon_client, user, other_user):

@@ -144,3 +144,22 @@ def test_skill_filter_with_a_superscript_digit_is_a_name_not_a_500(api_client, u
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+def test_more_than_50_skills_in_one_project_is_400_and_nothing_is_created(api_client, user):
+    names = ", ".join(f"skill {n}" for n in range(51))
+
+    response = api_client.post(LIST, {"title": "Too many", "skills_used": names}, format="json")
+
+    assert response.status_code == 400
+    assert "skills" in response.json()
+    assert not Project.objects.exists() and not Skill.objects.exists()
+
+
+def test_overlong_guided_text_and_description_are_400(api_client, user):
+    too_long_answer = api_client.post(LIST, {"title": "T", "challenges_short": "x" * 2001}, format="json")
+    too_long_description = api_client.post(LIST, {"title": "T", "description": "x" * 20_001}, format="json")
+
+    assert too_long_answer.status_code == 400 and "challenges_short" in too_long_answer.json()
+    assert too_long_description.status_code == 400 and "description" in too_long_description.json()
+    assert not Project.objects.exists()
