@@ -34,6 +34,9 @@ def shared_env(mariadb_url, redis_url, s3_client, s3_endpoint) -> dict[str, str]
         "DATABASE_URL": mariadb_url,
         "REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": f"two-instances-{uuid.uuid4().hex[:8]}",  # this run's keys only
+        # day-long windows: the throttle counters' windows are wall-clock aligned, and a minute's edge falling inside
+        # the throttle test would reset the count halfway
+        "THROTTLE_RATES": "login_ip=5/day,login_account=20/day",
         **new_bucket_env(s3_client, s3_endpoint),
     }
 
