@@ -22,6 +22,7 @@ run: $(VENV)/.installed  ## serve the API on http://127.0.0.1:8000, or PORT=N (D
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings on this machine: DEBUG off, migrate, collectstatic, then gunicorn with gunicorn.conf.py.
+# It speaks plain http, so the https redirect and secure cookies are off unless the environment turns them on.
 # DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and the rest come from the environment or .env; without a
 # secret anywhere, this run gets a throwaway one (tokens then end with the process).
 serve: $(VENV)/.installed  ## production-like server on http://127.0.0.1:8000 (DEBUG off, gunicorn, WhiteNoise)
@@ -30,6 +31,8 @@ serve: $(VENV)/.installed  ## production-like server on http://127.0.0.1:8000 (D
 	  export DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
 	fi; \
 	export DJANGO_DEBUG=false; \
+	export DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-false}; \
+	export DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-false}; \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py collectstatic --noinput -v 0 && \
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
