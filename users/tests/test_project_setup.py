@@ -30,6 +30,17 @@ def test_unknown_api_path_is_json_404(api_client):
     assert response.json() == {"detail": "Not found."}
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unsafe_method_on_unknown_api_path_is_json_404_not_csrf_403(method):
+    """Found by the schema fuzzer: PUT /api/certificates/abc/ met Django's HTML CSRF page (403) instead of a 404."""
+    client = APIClient(enforce_csrf_checks=True)  # as a real client: Django's test client skips CSRF by default
+
+    response = getattr(client, method)("/api/certificates/not-an-id/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
 def test_cors_preflight_allows_spa_origin(anon_client, settings):
     settings.CORS_ALLOWED_ORIGINS = ["http://localhost:5173"]
 
