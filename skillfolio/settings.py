@@ -217,7 +217,10 @@ SWAGGER_SETTINGS = {
         }
     },
     "USE_SESSION_AUTH": False,
-    "PERSIST_AUTH": True,
+    "PERSIST_AUTH": True,  # Swagger UI keeps the pasted token across page reloads (browser storage)
+    # users/api/docs.py: tags, texts, error answers, uploads and filter parameters for every view
+    "DEFAULT_GENERATOR_CLASS": "users.api.docs.SkillfolioSchemaGenerator",
+    "DEFAULT_AUTO_SCHEMA_CLASS": "users.api.docs.SkillfolioAutoSchema",
     # JSON first, so a plain GET /api/schema/ (browser, curl) answers the JSON document the specification promises.
     "DEFAULT_SPEC_RENDERERS": [
         "drf_yasg.renderers.SwaggerJSONRenderer",

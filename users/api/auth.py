@@ -56,8 +56,16 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+    email = serializers.EmailField(max_length=254, help_text="Also your username, lower-cased.")
+    password = serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="Django's rules apply: at least 8 characters, not too common, not all digits, not like the e-mail.",
+    )
+
+    class Meta:
+        swagger_schema_fields = {"example": {"email": "you@example.com", "password": "a-long-passphrase"}}
 
     def validate_email(self, value: str) -> str:
         return UserSerializer().validate_email(value)
@@ -66,10 +74,19 @@ class RegisterSerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     """Accepts the e-mail or the username under any of the three keys the clients use."""
 
-    email = serializers.CharField(required=False, allow_blank=True)
-    username = serializers.CharField(required=False, allow_blank=True)
-    email_or_username = serializers.CharField(required=False, allow_blank=True)
+    email = serializers.CharField(
+        required=False, allow_blank=True, help_text="Your e-mail (or username). Send this key or one of the others."
+    )
+    username = serializers.CharField(
+        required=False, allow_blank=True, help_text="Your username (or e-mail), as an alternative key."
+    )
+    email_or_username = serializers.CharField(
+        required=False, allow_blank=True, help_text="Either one, as an alternative key; it wins when several are sent."
+    )
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+
+    class Meta:
+        swagger_schema_fields = {"example": {"email": "you@example.com", "password": "a-long-passphrase"}}
 
     def validate(self, attrs):
         identifier = (attrs.get("email_or_username") or attrs.get("email") or attrs.get("username") or "").strip()
@@ -80,8 +97,15 @@ class LoginSerializer(serializers.Serializer):
 
 
 class TokenPairSerializer(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField()
+    access = serializers.CharField(help_text="Send as `Authorization: Bearer <access>`; short-lived.")
+    refresh = serializers.CharField(help_text="Trade for a new access token at /api/auth/refresh/.")
+
+
+class AccessTokenSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="A new access token.")
+    refresh = serializers.CharField(
+        required=False, help_text="Only when refresh-token rotation is on: the replacement for the one sent."
+    )
 
 
 class LoginResponseSerializer(TokenPairSerializer):
@@ -90,7 +114,7 @@ class LoginResponseSerializer(TokenPairSerializer):
 
 
 class RefreshTokenSerializer(serializers.Serializer):
-    refresh = serializers.CharField()
+    refresh = serializers.CharField(help_text="The refresh token from the login answer.")
 
 
 class RefreshSerializer(TokenRefreshSerializer):
@@ -118,7 +142,9 @@ class DetailSerializer(serializers.Serializer):
 
 class ChangePasswordSerializer(serializers.Serializer):
     current_password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-    new_password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    new_password = serializers.CharField(
+        trim_whitespace=False, style={"input_type": "password"}, help_text="Django's password rules apply."
+    )
 
     def validate_current_password(self, value: str) -> str:
         if not self.context["request"].user.check_password(value):
@@ -225,7 +251,10 @@ class RegisterView(PublicView):
     @swagger_auto_schema(
         tags=["Auth"],
         operation_summary="Create an account",
-        operation_description="The e-mail (lower-cased) becomes the username. Django's password rules apply.",
+        operation_description=(
+            "No token needed. The e-mail, lower-cased, also becomes the username. An address already used (in any "
+            "letter case) or a password that breaks Django's rules is a 400 naming the field. Log in next."
+        ),
         request_body=RegisterSerializer,
         responses={201: UserSerializer},
     )
@@ -243,8 +272,10 @@ class LoginView(ThrottledViewMixin, PublicView):
         tags=["Auth"],
         operation_summary="Log in and get a token pair",
         operation_description=(
-            "Send the password with `email`, `username` or `email_or_username`. Answers the access and refresh "
-            "tokens plus the account's username and e-mail. Wrong credentials or an inactive account: 401."
+            "No token needed. Send the password with your e-mail or username under any one of the keys `email`, "
+            "`username` or `email_or_username`. The answer holds the access and refresh tokens plus the account's "
+            "username and e-mail: copy `access`, press Authorize and paste `Bearer <access>`. Wrong credentials or "
+            "an inactive account: 401."
         ),
         request_body=LoginSerializer,
         responses={200: LoginResponseSerializer, 401: DetailSerializer, 429: DetailSerializer},
@@ -271,10 +302,11 @@ class RefreshView(TokenRefreshView):
         tags=["Auth"],
         operation_summary="Exchange a refresh token for a new access token",
         operation_description=(
-            "The same refresh token keeps working until it expires, is logged out, or the password changes."
+            "No token needed. Send the refresh token from the login answer; the same refresh token keeps working "
+            "until it expires, is logged out, or the password changes. An expired, revoked or malformed one is a 401."
         ),
         request_body=RefreshTokenSerializer,
-        responses={200: TokenPairSerializer, 401: DetailSerializer, 429: DetailSerializer},
+        responses={200: AccessTokenSerializer, 401: DetailSerializer, 429: DetailSerializer},
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
@@ -284,8 +316,12 @@ class LogoutView(APIView):
     @swagger_auto_schema(
         tags=["Auth"],
         operation_summary="Log out: blacklist a refresh token",
+        operation_description=(
+            "Send your refresh token: it can no longer be traded for access tokens (the current access token lives "
+            "on until it expires). A malformed, expired or someone else's refresh token is a 400."
+        ),
         request_body=RefreshTokenSerializer,
-        responses={200: DetailSerializer, 400: DetailSerializer},
+        responses={200: DetailSerializer},
     )
     def post(self, request):
         serializer = RefreshTokenSerializer(data=request.data)
@@ -309,20 +345,34 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
     def get_object(self):
         return self.request.user
 
-    @swagger_auto_schema(tags=["Auth"], operation_summary="Delete my account, its data and its files")
+    @swagger_auto_schema(
+        tags=["Auth"],
+        operation_summary="Delete my account, its data and its files",
+        operation_description="Everything you own goes with it, stored files included. Answers 204.",
+    )
     def delete(self, request, *args, **kwargs):
         user_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @swagger_auto_schema(tags=["Auth"], operation_summary="My account")
+    @swagger_auto_schema(
+        tags=["Auth"], operation_summary="My account", operation_description="Your id, username and e-mail."
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @swagger_auto_schema(tags=["Auth"], operation_summary="Replace my username and e-mail")
+    @swagger_auto_schema(
+        tags=["Auth"],
+        operation_summary="Replace my username and e-mail",
+        operation_description="Send both. Each stays unique whatever its letter case; one already taken is a 400.",
+    )
     def put(self, request, *args, **kwargs):
         return super().put(request, *args, **kwargs)
 
-    @swagger_auto_schema(tags=["Auth"], operation_summary="Change my username or e-mail")
+    @swagger_auto_schema(
+        tags=["Auth"],
+        operation_summary="Change my username or e-mail",
+        operation_description="Send only what changes. Each stays unique whatever its letter case; one taken is a 400.",
+    )
     def patch(self, request, *args, **kwargs):
         return super().patch(request, *args, **kwargs)
 
@@ -333,7 +383,11 @@ class ChangePasswordView(ThrottledViewMixin, APIView):
     @swagger_auto_schema(
         tags=["Auth"],
         operation_summary="Change my password",
-        operation_description="Every token issued before, access and refresh, is revoked; the answer has a fresh pair.",
+        operation_description=(
+            "Send the current password and the new one (Django's rules apply). Every token issued before, access and "
+            "refresh, is revoked, so other sessions end at once; the answer carries a fresh pair: Authorize again "
+            "with its `access`."
+        ),
         request_body=ChangePasswordSerializer,
         responses={200: TokenPairSerializer},
     )

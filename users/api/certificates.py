@@ -113,7 +113,7 @@ class IntegerFilter(filters.NumberFilter):
 class CertificateFilterSet(filters.FilterSet):
     issuer = filters.CharFilter(lookup_expr="iexact", help_text="Exact issuer, any letter case.")
     date_earned = filters.DateFilter(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
-    id = IdFilter(field_name="id")
+    id = IdFilter(field_name="id", help_text="Only the certificate with this id.")
     expired = BooleanFilter(method="filter_expired", help_text="true: expired only; false: still valid.")
     expiring_within = IntegerFilter(
         method="filter_expiring_within",
@@ -135,7 +135,23 @@ class CertificateFilterSet(filters.FilterSet):
 
 
 class CertificateViewSet(OwnedModelViewSet):
-    """List, create, read, update and delete your certificates. Upload a file with multipart/form-data."""
+    """List, create, read, update and delete your certificates. Upload a file with multipart/form-data.
+
+    The `action:` sections below are what /api/docs/ shows for each operation (users.api.docs).
+
+    list:
+    Newest `date_earned` first. `file_upload` is a signed link that opens without a token and expires.
+
+    create:
+    Send multipart/form-data to attach `file_upload` (PDF, PNG, JPEG or WebP, at most 5 MB, checked by its content,
+    not its name); JSON works too for a certificate without a file. `date_earned` is YYYY-MM-DD, not in the future.
+
+    update:
+    A new `file_upload` replaces the stored file; `clear_file=true` removes it. JSON works too.
+
+    partial_update:
+    A new `file_upload` replaces the stored file; `clear_file=true` removes it. JSON works too.
+    """
 
     queryset = Certificate.objects.with_project_count().prefetch_related("skills")
     serializer_class = CertificateSerializer

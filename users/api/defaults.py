@@ -74,6 +74,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
     django_paginator_class = OneQueryPaginator
     page_size_query_param = "page_size"
     max_page_size = 100
+    page_query_description = "Page number, from 1. A page past the end is a 404."
+    page_size_query_description = (
+        "Rows per page, at most 100 (more gives 100); 10 when absent or not a positive number."
+    )
 
 
 class GoalPagination(PageNumberPagination):

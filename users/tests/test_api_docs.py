@@ -1,0 +1,162 @@
+"""The OpenAPI document and the two docs pages: valid, complete, and saying what each view really does."""
+
+import pytest
+from django.urls import reverse
+from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_TAGS = {"Auth", "Certificates", "Projects", "Goals", "Goal steps", "Skills", "Analytics"}
+PUBLIC_OPERATIONS = {("post", "/auth/register/"), ("post", "/auth/login/"), ("post", "/auth/refresh/")}
+
+
+@pytest.fixture
+def document(anon_client):
+    response = anon_client.get(reverse("api-schema"))
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                yield method, path, operation
+
+
+def test_schema_is_json_without_a_format_and_with_format_openapi(anon_client):
+    plain = anon_client.get(reverse("api-schema"))
+    openapi = anon_client.get(reverse("api-schema"), {"format": "openapi"})
+
+    assert plain["Content-Type"].startswith("application/json")
+    assert openapi["Content-Type"].startswith("application/openapi+json")
+    assert plain.json()["paths"] == openapi.json()["paths"]
+
+
+def test_schema_validates_as_openapi(document):
+    validate(document)  # raises on any violation of the Swagger 2.0 specification
+
+    assert document["swagger"] == "2.0"
+
+
+@pytest.mark.parametrize("name", ["api-docs", "api-redoc"])
+def test_docs_pages_answer_html(anon_client, name):
+    response = anon_client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_bearer_is_the_one_security_scheme_and_applies_by_default(document):
+    assert document["securityDefinitions"] == {
+        "Bearer": {
+            "type": "apiKey",
+            "name": "Authorization",
+            "in": "header",
+            "description": "Paste `Bearer <access token>` (from POST /api/auth/login/).",
+        }
+    }
+    assert document["security"] == [{"Bearer": []}]
+
+
+def test_only_register_login_and_refresh_need_no_token(document):
+    public = {(method, path) for method, path, operation in operations(document) if operation.get("security") == []}
+
+    assert public == PUBLIC_OPERATIONS
+    for method, path, operation in operations(document):
+        if (method, path) not in public:
+            assert "security" not in operation, (method, path)  # inherits Bearer
+            assert "401" in operation["responses"], (method, path)
+
+
+def test_every_operation_has_a_known_tag_a_summary_and_a_description(document):
+    for method, path, operation in operations(document):
+        assert len(operation["tags"]) == 1 and operation["tags"][0] in EXPECTED_TAGS, (method, path)
+        assert operation.get("summary"), (method, path)
+        assert len(operation.get("description", "")) > 20, (method, path)
+
+
+def test_tags_are_listed_in_a_fixed_order_with_descriptions(document):
+    used = {operation["tags"][0] for _method, _path, operation in operations(document)}
+    listed = [tag["name"] for tag in document["tags"]]
+
+    assert set(listed) == used
+    assert listed[:2] == ["Auth", "Certificates"]
+    assert all(tag["description"] for tag in document["tags"])
+
+
+def test_every_list_documents_filters_search_ordering_and_pages(document):
+    lists = [
+        (path, operation)
+        for method, path, operation in operations(document)
+        if method == "get" and "results" in operation["responses"]["200"].get("schema", {}).get("properties", {})
+    ]
+
+    assert lists
+    for path, operation in lists:
+        names = {parameter["name"] for parameter in operation["parameters"] if parameter["in"] == "query"}
+        assert {"page", "page_size"} <= names, path
+        assert {"search", "ordering"} <= names, path
+        assert len(names) > 4, f"{path} documents no filter"
+        assert {"400", "404"} <= set(operation["responses"]), path
+
+
+def test_certificate_list_parameters_describe_the_real_filters(document):
+    parameters = {p["name"]: p for p in document["paths"]["/certificates/"]["get"]["parameters"]}
+
+    assert parameters["issuer"]["type"] == "string"
+    assert parameters["date_earned"]["format"] == "date"
+    assert parameters["id"]["type"] == "integer"
+    assert "`title`, `-title`" in parameters["ordering"]["description"]
+    assert "title, issuer" in parameters["search"]["description"]
+
+
+def test_certificate_writes_are_multipart_with_a_file_field(document):
+    for method, path in [("post", "/certificates/"), ("put", "/certificates/{id}/"), ("patch", "/certificates/{id}/")]:
+        operation = document["paths"][path][method]
+        parameters = {p["name"]: p for p in operation["parameters"]}
+
+        assert operation["consumes"] == ["multipart/form-data"], method
+        assert parameters["file_upload"]["in"] == "formData"
+        assert parameters["file_upload"]["type"] == "file"
+
+
+def test_certificate_create_still_accepts_json(api_client):
+    body = {"title": "Django Basics", "issuer": "Coursera", "date_earned": "2024-08-01"}
+
+    response = api_client.post(reverse("certificate-list"), body, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["file_upload"] is None
+
+
+def test_login_body_documents_every_accepted_key(document):
+    login = document["definitions"]["Login"]
+
+    assert set(login["properties"]) == {"email", "username", "email_or_username", "password"}
+    assert login["required"] == ["password"]
+
+
+def test_auth_bodies_and_answers_are_documented(document):
+    def body(path):
+        (parameter,) = [p for p in document["paths"][path]["post"]["parameters"] if p["in"] == "body"]
+        return parameter["schema"]["$ref"].rsplit("/", 1)[-1]
+
+    def answer(path, status):
+        return document["paths"][path]["post"]["responses"][status]["schema"]
+
+    assert body("/auth/register/") == "Register"
+    assert body("/auth/login/") == "Login"
+    assert body("/auth/refresh/") == "RefreshToken"
+    assert body("/auth/logout/") == "RefreshToken"
+    assert body("/auth/change-password/") == "ChangePassword"
+    assert answer("/auth/login/", "200") == {"$ref": "#/definitions/LoginResponse"}
+    assert answer("/auth/change-password/", "200") == {"$ref": "#/definitions/TokenPair"}
+    assert document["definitions"]["AccessToken"]["required"] == ["access"]  # refresh only with rotation on
+
+
+def test_validation_errors_are_documented_as_field_maps_not_detail(document):
+    logout_400 = document["paths"]["/auth/logout/"]["post"]["responses"]["400"]["schema"]
+
+    assert logout_400["type"] == "object"
+    assert "required" not in logout_400
