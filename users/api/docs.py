@@ -20,6 +20,7 @@ from drf_yasg.inspectors import FilterInspector, NotHandled, SwaggerAutoSchema
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.permissions import AllowAny
 
 # Tag groups in the order Swagger UI and ReDoc show them, each with a one-line description.
 TAGS = {
@@ -30,6 +31,7 @@ TAGS = {
     "Goal steps": "The named checklist items of your goals.",
     "Skills": "The skills your certificates and projects are tagged with.",
     "Analytics": "Counts and progress figures computed from your own data.",
+    "Home": "Reference data for the landing page, the same for everyone; no token needed.",
 }
 
 DETAIL_SCHEMA = openapi.Schema(
@@ -125,10 +127,15 @@ class SkillfolioAutoSchema(SwaggerAutoSchema):
             description = f"{specific}\n\n{generic_description}" if specific else generic_description
         return self.overrides.get("operation_summary") or generic_summary, description
 
+    def _authenticates(self) -> bool:
+        return bool(getattr(self.view, "authentication_classes", None))
+
     def get_security(self):
-        """Views that authenticate nobody (register, login, refresh) need no token: say so, so Swagger UI sends none."""
+        """Views open to anyone (register, login, the home data) need no token: say so, and Swagger UI sends none."""
         security = super().get_security()
-        if security is None and not getattr(self.view, "authentication_classes", True):
+        permissions = getattr(self.view, "permission_classes", [])
+        open_to_anyone = all(isinstance(p, type) and issubclass(p, AllowAny) for p in permissions)
+        if security is None and (not self._authenticates() or open_to_anyone):
             return []
         return security
 
@@ -159,6 +166,8 @@ class SkillfolioAutoSchema(SwaggerAutoSchema):
             errors["400"] = openapi.Response("Refused input; nothing was changed.", FIELD_ERRORS_SCHEMA)
         if self.get_security() != []:
             errors["401"] = openapi.Response("No token, or one that is expired, revoked or malformed.", DETAIL_SCHEMA)
+        elif self._authenticates():  # no token needed, but one that is sent must be valid
+            errors["401"] = openapi.Response("A token was sent and it is expired, revoked or malformed.", DETAIL_SCHEMA)
         if "{" in self.path:
             errors["404"] = openapi.Response("No such row among yours.", DETAIL_SCHEMA)
         elif self.has_list_response() and self.should_page():
@@ -167,6 +176,9 @@ class SkillfolioAutoSchema(SwaggerAutoSchema):
             errors["429"] = openapi.Response("Too many requests; retry after the Retry-After seconds.", DETAIL_SCHEMA)
         for status_code, response in errors.items():
             responses.setdefault(status_code, response)
+        for status_code, response in responses.items():
+            if status_code in ("401", "403", "404", "429") and isinstance(response, str):
+                responses[status_code] = openapi.Response(response, DETAIL_SCHEMA)  # DRF answers these as {detail}
         return responses
 
 
@@ -184,8 +196,21 @@ def _model_field(model: type[models.Model] | None, path: str) -> models.Field | 
     return field
 
 
+LOOKUP_WORDS = {
+    "exact": "equals",
+    "iexact": "equals, in any letter case,",
+    "gte": "is on or after",
+    "lte": "is on or before",
+    "gt": "is after",
+    "lt": "is before",
+    "icontains": "contains, in any letter case,",
+    "contains": "contains",
+}
+
+
 def _filter_parameter(name: str, filter_, model: type[models.Model] | None) -> openapi.Parameter:
-    description = str(filter_.extra.get("help_text") or f"Only rows whose `{filter_.field_name}` equals this.")
+    comparison = LOOKUP_WORDS.get(filter_.lookup_expr, f"matches ({filter_.lookup_expr})")
+    description = str(filter_.extra.get("help_text") or f"Only rows whose `{filter_.field_name}` {comparison} this.")
     kwargs: dict = {"type": openapi.TYPE_STRING}
     if isinstance(filter_, django_filters.BooleanFilter):
         kwargs = {"type": openapi.TYPE_BOOLEAN}

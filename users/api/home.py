@@ -137,7 +137,9 @@ class RandomFactView(APIView):
     permission_classes = [AllowAny]
 
     @swagger_auto_schema(
-        tags=["Home"], operation_summary="A random learning fact", responses={200: LearningFactSerializer}
+        tags=["Home"],
+        operation_summary="A random learning fact",
+        responses={200: LearningFactSerializer, 404: "No facts stored yet."},
     )
     def get(self, request):
         fact = LearningFact.objects.order_by("?").first()
