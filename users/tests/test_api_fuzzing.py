@@ -8,7 +8,9 @@ schema says for its status code (documented code, content type, body schema). Th
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import resolve
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -60,6 +62,17 @@ ROW_FACTORIES = {
     GoalStep: lambda user: GoalStepFactory(goal__user=user),
     Skill: lambda user: SkillFactory(user=user),
 }
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction_open():
+    """The WSGI app closes the database connection after each request, which would end the test's transaction on
+    MariaDB and PostgreSQL; Django's own test client unhooks the same signal handler while it makes a request."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 def _model_of(case) -> type | None:
