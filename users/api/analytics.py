@@ -46,6 +46,7 @@ class SummaryView(APIView):
     @swagger_auto_schema(
         tags=["Analytics"],
         operation_summary="Counts of your certificates, projects and goals, with goal completion.",
+        operation_description="Everything is counted over your own rows only; a new account answers zeros.",
         responses={200: SummarySerializer},
     )
     def get(self, request):
@@ -56,6 +57,7 @@ class GoalsProgressView(APIView):
     @swagger_auto_schema(
         tags=["Analytics"],
         operation_summary="Each of your goals with its progress percents, newest first.",
+        operation_description="One entry per goal, not paginated, with its project, checklist and overall percents.",
         responses={200: GoalProgressSerializer(many=True)},
     )
     def get(self, request):

@@ -50,8 +50,8 @@ FIELD_ERRORS_SCHEMA = openapi.Schema(
 ACTION_TEXTS = {
     "list": (
         "List my {many}",
-        "Only your own {many}, 10 a page unless `page_size` says otherwise (at most 100), answered as "
-        "`{{count, next, previous, results}}`. The query parameters below filter, search and order the list; a "
+        "Only your own {many}, {page_size} a page unless `page_size` says otherwise (at most 100), answered as "
+        "`{{count, next, previous, results}}`. The query parameters below {narrow} the list; a "
         "malformed filter value is a 400 and a page past the end a 404.",
     ),
     "create": (
@@ -119,7 +119,13 @@ class SkillfolioAutoSchema(SwaggerAutoSchema):
         texts = ACTION_TEXTS.get(self._action())
         if model is None or texts is None:
             return summary, description
-        names = {"one": model._meta.verbose_name, "many": model._meta.verbose_name_plural}
+        paginator = getattr(self.view, "paginator", None)
+        names = {
+            "one": model._meta.verbose_name,
+            "many": model._meta.verbose_name_plural,
+            "page_size": getattr(paginator, "page_size", None) or "all",
+            "narrow": "filter, search and order" if getattr(self.view, "search_fields", None) else "filter and order",
+        }
         generic_summary, generic_description = (text.format(**names) for text in texts)
         if "operation_description" not in self.overrides:
             # the viewset's docstring describes the whole resource; an `action:` section of it describes this one
