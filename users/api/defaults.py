@@ -75,9 +75,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     page_query_description = "Page number, from 1. A page past the end is a 404."
-    page_size_query_description = (
-        "Rows per page, at most 100 (more gives 100); 10 when absent or not a positive number."
-    )
+
+    @property
+    def page_size_query_description(self) -> str:  # read by the API docs
+        return (
+            f"Rows per page, at most {self.max_page_size} (more gives {self.max_page_size}); "
+            f"{self.page_size} when absent or not a positive number."
+        )
 
 
 class GoalPagination(PageNumberPagination):

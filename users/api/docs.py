@@ -49,7 +49,7 @@ FIELD_ERRORS_SCHEMA = openapi.Schema(
 # What each standard viewset action does, in words a person trying the API needs. {one}/{many} are the model's names.
 ACTION_TEXTS = {
     "list": (
-        "List my {many}",
+        "List your {many}",
         "Only your own {many}, {page_size} a page unless `page_size` says otherwise (at most 100), answered as "
         "`{{count, next, previous, results}}`. The query parameters below {narrow} the list; a "
         "malformed filter value is a 400 and a page past the end a 404.",
@@ -59,7 +59,7 @@ ACTION_TEXTS = {
         "The new {one} belongs to you, whatever owner the body names. A refused field answers 400 with its messages "
         "and nothing is stored.",
     ),
-    "retrieve": ("Read one of my {many}", "Another user's {one} answers 404, exactly as one that does not exist."),
+    "retrieve": ("Read one of your {many}", "Another user's {one} answers 404, exactly as one that does not exist."),
     "update": (
         "Replace a {one}",
         "Send every required field; the answer is the stored {one}. Another user's {one} is a 404.",
@@ -276,23 +276,29 @@ class QueryFilterInspector(FilterInspector):
                 return []
             choices = ", ".join(f"`{field}`, `-{field}`" for field in fields)
             default = ", ".join(f"`{field}`" for field in getattr(view, "ordering", None) or [])
+            description = f"Sort by {choices} (a leading - means descending; join several with commas). "
+            description += (f"Default: {default}. " if default else "") + "An unknown field is ignored."
             return [
                 openapi.Parameter(
-                    filter_backend.ordering_param,
-                    openapi.IN_QUERY,
-                    description=f"Sort by {choices} (a leading - means descending; join several with commas). "
-                    f"Default: {default}. An unknown field is ignored.",
-                    type=openapi.TYPE_STRING,
+                    filter_backend.ordering_param, openapi.IN_QUERY, description=description, type=openapi.TYPE_STRING
                 )
             ]
         return NotHandled
 
 
+# Auth operations in the order a newcomer uses them (Swagger UI lists a tag's operations in document order).
+AUTH_FLOW = ["/auth/register/", "/auth/login/", "/auth/refresh/", "/auth/me/", "/auth/change-password/"]
+AUTH_FLOW += ["/auth/logout/"]
+
+
 class SkillfolioSchemaGenerator(OpenAPISchemaGenerator):
-    """Adds the tag list, so the groups appear in a fixed order with a description each."""
+    """Adds the tag list, so the groups appear in a fixed order with a description each, and puts Auth in flow order."""
 
     def get_schema(self, request=None, public=False):
         schema = super().get_schema(request, public)
+        position = {path: index for index, path in enumerate(AUTH_FLOW)}
+        ordered_paths = sorted(schema.paths.items(), key=lambda item: position.get(item[0], len(position)))
+        schema.paths = openapi.Paths(paths=dict(ordered_paths))
         used: list[str] = []
         for path_item in schema.paths.values():
             for key, operation in path_item.items():

@@ -168,3 +168,10 @@ def test_validation_errors_are_documented_as_field_maps_not_detail(document):
 
     assert logout_400["type"] == "object"
     assert "required" not in logout_400
+
+
+def test_auth_operations_come_in_the_order_a_newcomer_uses_them(document):
+    auth_paths = [path for path in document["paths"] if path.startswith("/auth/")]
+
+    assert auth_paths[:3] == ["/auth/register/", "/auth/login/", "/auth/refresh/"]
+    assert auth_paths[-1] == "/auth/logout/"
