@@ -90,6 +90,7 @@ class SkillsView(APIView):
     @swagger_auto_schema(
         tags=["Analytics"],
         operation_summary="Your top skills by evidence, and certificates earned / projects completed per month.",
+        operation_description="Counted over your own certificates and projects only; a new account answers zeros.",
         responses={200: SkillsAnalyticsSerializer},
     )
     def get(self, request):

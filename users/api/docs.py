@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django_filters import rest_framework as django_filters
 from drf_yasg import openapi
 from drf_yasg.generators import OpenAPISchemaGenerator
-from drf_yasg.inspectors import FilterInspector, NotHandled, SwaggerAutoSchema
+from drf_yasg.inspectors import FieldInspector, FilterInspector, NotHandled, SwaggerAutoSchema
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -51,8 +51,7 @@ ACTION_TEXTS = {
     "list": (
         "List your {many}",
         "Only your own {many}, {page_size} a page unless `page_size` says otherwise (at most 100), answered as "
-        "`{{count, next, previous, results}}`. The query parameters below {narrow} the list; a "
-        "malformed filter value is a 400 and a page past the end a 404.",
+        "`{{count, next, previous, results}}`. {narrow}A page past the end is a 404.",
     ),
     "create": (
         "Create a {one}",
@@ -124,14 +123,36 @@ class SkillfolioAutoSchema(SwaggerAutoSchema):
             "one": model._meta.verbose_name,
             "many": model._meta.verbose_name_plural,
             "page_size": getattr(paginator, "page_size", None) or "all",
-            "narrow": "filter, search and order" if getattr(self.view, "search_fields", None) else "filter and order",
+            "narrow": self._list_narrowing(),
         }
         generic_summary, generic_description = (text.format(**names) for text in texts)
-        if "operation_description" not in self.overrides:
+        if not self.overrides.get("operation_description"):  # absent or empty: say what the action does
             # the viewset's docstring describes the whole resource; an `action:` section of it describes this one
             specific = _docstring_section(self.view, self._action())
             description = f"{specific}\n\n{generic_description}" if specific else generic_description
         return self.overrides.get("operation_summary") or generic_summary, description
+
+    def _has_filterset(self) -> bool:
+        backends = getattr(self.view, "filter_backends", None) or []
+        uses_django_filter = any(issubclass(backend, django_filters.DjangoFilterBackend) for backend in backends)
+        return uses_django_filter and bool(getattr(self.view, "filterset_class", None))
+
+    def _list_narrowing(self) -> str:
+        """'The query parameters below filter, search and order the list.', naming only what this list offers."""
+        verbs = [
+            verb
+            for verb, offered in [
+                ("filter", self._has_filterset()),
+                ("search", getattr(self.view, "search_fields", None)),
+                ("order", getattr(self.view, "ordering_fields", None)),
+            ]
+            if offered
+        ]
+        if not verbs:
+            return ""
+        listed = verbs[0] if len(verbs) == 1 else f"{', '.join(verbs[:-1])} and {verbs[-1]}"
+        ending = "; a malformed filter value is a 400. " if self._has_filterset() else ". "
+        return f"The query parameters below {listed} the list{ending}"
 
     def _authenticates(self) -> bool:
         return bool(getattr(self.view, "authentication_classes", None))
@@ -168,7 +189,7 @@ class SkillfolioAutoSchema(SwaggerAutoSchema):
         responses = super().get_response_serializers()
         method = self.method.lower()
         errors = {}
-        if method in BODY_METHODS or self.should_filter():
+        if method in BODY_METHODS or (self.has_list_response() and self._has_filterset()):
             errors["400"] = openapi.Response("Refused input; nothing was changed.", FIELD_ERRORS_SCHEMA)
         if self.get_security() != []:
             errors["401"] = openapi.Response("No token, or one that is expired, revoked or malformed.", DETAIL_SCHEMA)
@@ -186,6 +207,20 @@ class SkillfolioAutoSchema(SwaggerAutoSchema):
             if status_code in ("401", "403", "404", "429") and isinstance(response, str):
                 responses[status_code] = openapi.Response(response, DETAIL_SCHEMA)  # DRF answers these as {detail}
         return responses
+
+
+class BlankableFormatInspector(FieldInspector):
+    """A text field that may be blank cannot promise a format: an unset credential_url is "", which is no URI.
+
+    Swagger 2.0 cannot say "a URI or empty", so the format is dropped for such fields (the description says what
+    goes in); without this, clients that validate formats refuse the API's own answers.
+    """
+
+    def process_result(self, result, method_name, obj, **kwargs):
+        blankable = isinstance(obj, serializers.CharField) and obj.allow_blank
+        if blankable and isinstance(result, openapi.Schema | openapi.Parameter) and "format" in result:
+            del result["format"]
+        return result
 
 
 def _model_field(model: type[models.Model] | None, path: str) -> models.Field | None:
@@ -309,5 +344,6 @@ class SkillfolioSchemaGenerator(OpenAPISchemaGenerator):
         return schema
 
 
-# Set here, not in SWAGGER_SETTINGS: drf-yasg imports its filter inspectors from settings while this module imports it.
+# Set here, not in SWAGGER_SETTINGS: drf-yasg imports its inspectors from settings while this module imports it.
 SkillfolioAutoSchema.filter_inspectors = [QueryFilterInspector, *SwaggerAutoSchema.filter_inspectors]
+SkillfolioAutoSchema.field_inspectors = [BlankableFormatInspector, *SwaggerAutoSchema.field_inspectors]

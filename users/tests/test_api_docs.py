@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from openapi_spec_validator import validate
 
+from users.api.urls import router
+
 pytestmark = pytest.mark.django_db
 
 EXPECTED_TAGS = {"Auth", "Certificates", "Projects", "Goals", "Goal steps", "Skills", "Analytics", "Home"}
@@ -103,8 +105,7 @@ def test_every_list_documents_filters_search_ordering_and_pages(document):
     for path, operation in lists:
         names = {parameter["name"] for parameter in operation["parameters"] if parameter["in"] == "query"}
         assert {"page", "page_size", "ordering"} <= names, path
-        assert names - {"page", "page_size", "ordering", "search"}, f"{path} documents no filter"
-        assert {"400", "404"} <= set(operation["responses"]), path
+        assert "404" in operation["responses"], path
     searchable = {path for path, operation in lists if "search" in {p["name"] for p in operation["parameters"]}}
     assert {"/certificates/", "/projects/", "/announcements/"} <= searchable
 
@@ -175,3 +176,24 @@ def test_auth_operations_come_in_the_order_a_newcomer_uses_them(document):
 
     assert auth_paths[:3] == ["/auth/register/", "/auth/login/", "/auth/refresh/"]
     assert auth_paths[-1] == "/auth/logout/"
+
+
+def test_every_filterset_filter_of_a_routed_list_is_a_documented_parameter(document):
+    for prefix, viewset, _basename in router.registry:
+        filterset = getattr(viewset, "filterset_class", None)
+        operation = document["paths"][f"/{prefix}/"]["get"]
+        names = {parameter["name"] for parameter in operation["parameters"]}
+
+        if filterset is not None:
+            assert set(filterset.base_filters) <= names, prefix
+            assert "400" in operation["responses"], prefix  # a malformed filter value
+        if getattr(viewset, "search_fields", None):
+            assert "search" in names, prefix
+
+
+def test_a_url_that_may_be_blank_promises_no_uri_format(document):
+    """Found by the fuzzer: an unset credential_url is "", which the document had called a "uri"."""
+    credential_url = document["definitions"]["Certificate"]["properties"]["credential_url"]
+
+    assert credential_url["type"] == "string"
+    assert "format" not in credential_url
