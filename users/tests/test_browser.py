@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 from users.services import goal_step_create
 from users.tests.factories import GoalFactory, UserFactory
@@ -33,6 +34,20 @@ def _browser_missing() -> str | None:
     except ImportError:
         return "selenium is not installed (pip install -r requirements-dev.txt)"
     return None
+
+
+@pytest.fixture(scope="module")
+def live_server(request):
+    """pytest-django's live server, built while the HTTPS redirect is off: the SecurityMiddleware reads the setting
+    when the server thread builds its app, before conftest's per-test settings apply, and a redirect to https would
+    leave Chromium facing a plain-http port (test_deployment checks the redirect itself)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        server = LiveServer(address)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
