@@ -58,9 +58,12 @@ class GoalSerializer(NullAsBlankModelSerializer):
     projects_progress_percent = serializers.IntegerField(
         read_only=True, help_text="completed_projects against target_projects, 0-100."
     )
-    steps_total = serializers.IntegerField(read_only=True, help_text="Named steps, or total_steps without any.")
+    # The counters are the checklist: the step services keep them equal to the named steps.
+    steps_total = serializers.IntegerField(
+        source="total_steps", read_only=True, help_text="Named steps, or total_steps without any."
+    )
     steps_completed = serializers.IntegerField(
-        read_only=True, help_text="Named steps done, or completed_steps without any."
+        source="completed_steps", read_only=True, help_text="Named steps done, or completed_steps without any."
     )
     steps_progress_percent = serializers.IntegerField(read_only=True, help_text="steps_completed of steps_total.")
     overall_progress_percent = serializers.IntegerField(

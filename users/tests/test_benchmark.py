@@ -59,7 +59,9 @@ def test_baseline_serves_the_same_page_as_the_api(benchmark_mode, bearer_client,
     for certificate in CertificateFactory.create_batch(6, user=user, title="Python for Everybody"):
         ProjectFactory.create_batch(2, user=user, certificate=certificate)
         certificate.skills.add(sql, python)
-    CertificateFactory(user=user, expires_on=datetime.date(2001, 1, 1), credential_id="AB-12")
+    CertificateFactory(
+        user=user, date_earned=datetime.date(2000, 1, 1), expires_on=datetime.date(2001, 1, 1), credential_id="AB-12"
+    )
     CertificateFactory.create_batch(5, user=user, issuer="edX", title="Statistics 100%")
     CertificateFactory.create_batch(3, user=other_user)
 
