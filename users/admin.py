@@ -20,6 +20,7 @@ from users.models import (
     Skill,
     User,
 )
+from users.querysets import GOAL_STEPS_SHARE
 from users.services import (
     certificate_delete,
     certificate_save,
@@ -280,9 +281,9 @@ class GoalAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress()
 
-    @admin.display(description="Steps progress", ordering="steps_progress_percent")
+    @admin.display(description="Steps progress", ordering=GOAL_STEPS_SHARE)
     def steps_progress(self, obj: Goal) -> str:
-        return f"{obj.steps_completed}/{obj.steps_total} ({obj.steps_progress_percent}%)"
+        return f"{obj.completed_steps}/{obj.total_steps} ({obj.steps_progress_percent}%)"
 
     @admin.display(description="Status", ordering="status")
     def status(self, obj: Goal) -> str:

@@ -9,14 +9,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from users.files import certificate_upload_to, validate_certificate_file
 from users.querysets import (
     CertificateQuerySet,
+    GoalProgress,
     GoalQuerySet,
     GoalStepQuerySet,
     ProjectQuerySet,
     SkillQuerySet,
+    goal_progress,
 )
 from users.skill_names import clean_skill_name, normalize_skill_name
 
@@ -235,6 +238,33 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"Goal #{self.pk}"
+
+    @cached_property
+    def progress(self) -> GoalProgress:
+        """The percents; needs owner_completed_projects, which GoalQuerySet.with_progress() annotates."""
+        return goal_progress(
+            target_projects=self.target_projects,
+            completed_projects=self.completed_projects,
+            total_steps=self.total_steps,
+            completed_steps=self.completed_steps,
+            owner_completed=self.owner_completed_projects,
+        )
+
+    @property
+    def progress_percent(self) -> float:
+        return self.progress.progress_percent
+
+    @property
+    def projects_progress_percent(self) -> int:
+        return self.progress.projects_progress_percent
+
+    @property
+    def steps_progress_percent(self) -> int:
+        return self.progress.steps_progress_percent
+
+    @property
+    def overall_progress_percent(self) -> int:
+        return self.progress.overall_progress_percent
 
 
 class GoalStep(models.Model):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -12,7 +15,6 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
-    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -21,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Floor, Greatest, Least, Round, TruncDate
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -85,21 +87,19 @@ class ProjectQuerySet(OwnedQuerySet):
 
 class GoalQuerySet(OwnedQuerySet):
     def with_progress(self, *, today: datetime.date | None = None, owner: User | None = None) -> GoalQuerySet:
-        """Annotate every computed goal field in the list query itself: the one place the progress maths lives.
+        """Annotate what a goal's progress needs from other rows, in the list query itself (no query per goal):
 
-        - steps_total / steps_completed: the named steps when the goal has any, else the manual counters;
-        - progress_percent: the owner's completed projects against target_projects, 0-100, two decimals;
-        - projects_progress_percent: the manual completed_projects counter against target_projects, integer;
-        - steps_progress_percent: steps_completed against steps_total, integer (0 without a checklist);
-        - overall_progress_percent: the mean of the projects and steps parts, integer; without a checklist it is
-          the projects part alone. The projects part is the better of the two project measures;
-        - status: achieved / expired / on_track, as the API documents it.
-        Integer percents are floored, so 100 means done and never "nearly done".
+        - owner_completed_projects: the owner's completed projects, the one figure a goal row does not hold;
+        - status: achieved / expired / on_track, as the API documents it. It stays in SQL because ?status=, the
+          summary's counts and the admin filter and sort by it; it is the only rule written here.
+        The percents are worked out in Python from the row (goal_progress(), read through Goal's properties): as SQL
+        they made the statement 8 KB long, and building it cost several times what running it did.
 
-        Pass `owner` to keep only that user's goals: their owner's completed projects are then counted once per
-        query rather than once per goal row (the expressions below repeat that count several times per row).
+        The checklist is total_steps/completed_steps: the step services keep them equal to the named steps (same
+        transaction, goal row locked), so there is nothing to count. Pass `owner` to keep only that user's goals:
+        their completed projects are then counted once per query rather than once per goal row.
         """
-        from users.models import GoalStep, Project
+        from users.models import Project
 
         today = today or timezone.localdate()
         queryset = self
@@ -115,73 +115,17 @@ class GoalQuerySet(OwnedQuerySet):
             .annotate(n=Count("*"))  # COUNT(*): answered from the (user, status) index alone
             .values("n")
         )
-        named_steps = GoalStep.objects.filter(goal=OuterRef("pk")).order_by().values("goal")
-        return (
-            queryset.annotate(
-                owner_completed_projects=Coalesce(Subquery(completed_projects_of_owner), 0),
-                named_steps_total=Coalesce(Subquery(named_steps.annotate(n=Count("id")).values("n")), 0),
-                named_steps_done=Coalesce(
-                    Subquery(named_steps.filter(is_done=True).annotate(n=Count("id")).values("n")), 0
-                ),
-            )
-            .annotate(
-                steps_total=Case(
-                    When(named_steps_total__gt=0, then=F("named_steps_total")),
-                    default=F("total_steps"),
-                    output_field=IntegerField(),
-                ),
-                steps_completed=Case(
-                    When(named_steps_total__gt=0, then=F("named_steps_done")),
-                    default=F("completed_steps"),
-                    output_field=IntegerField(),
-                ),
-            )
-            .annotate(
-                progress_percent=Least(
-                    Round(_ratio(F("owner_completed_projects"), F("target_projects")), 2), Value(100.0)
-                ),
-                projects_progress_percent=Least(
-                    _floored_percent(F("completed_projects"), F("target_projects")), Value(100)
-                ),
-                steps_progress_percent=Case(
-                    When(steps_total=0, then=Value(0)),
-                    default=Least(_floored_percent(F("steps_completed"), F("steps_total")), Value(100)),
-                    output_field=IntegerField(),
-                ),
-                target_met=Case(
-                    When(
-                        Q(owner_completed_projects__gte=F("target_projects"))
-                        | Q(completed_projects__gte=F("target_projects")),
-                        then=Value(True),
-                    ),
-                    default=Value(False),
-                    output_field=models.BooleanField(),
-                ),
-            )
-            .annotate(
-                projects_part=Greatest(
-                    F("projects_progress_percent"),
-                    Least(_floored_percent(F("owner_completed_projects"), F("target_projects")), Value(100)),
-                ),
-            )
-            .annotate(
-                overall_progress_percent=Case(
-                    When(steps_total=0, then=F("projects_part")),
-                    default=Cast(
-                        Floor((F("projects_part") + F("steps_progress_percent")) / Value(2.0)), IntegerField()
-                    ),
-                    output_field=IntegerField(),
-                ),
-                status=Case(
-                    When(
-                        Q(target_met=True) & (Q(steps_total=0) | Q(steps_completed__gte=F("steps_total"))),
-                        then=Value(GOAL_ACHIEVED),
-                    ),
-                    When(deadline__lt=today, then=Value(GOAL_EXPIRED)),
-                    default=Value(GOAL_ON_TRACK),
-                    output_field=models.CharField(),
-                ),
-            )
+        owner_completed = Coalesce(Subquery(completed_projects_of_owner), 0)
+        target_met = Q(target_projects__lte=owner_completed) | Q(completed_projects__gte=F("target_projects"))
+        all_steps_done = Q(completed_steps__gte=F("total_steps"))  # also true without a checklist (0 of 0)
+        return queryset.annotate(
+            owner_completed_projects=owner_completed,
+            status=Case(
+                When(target_met & all_steps_done, then=Value(GOAL_ACHIEVED)),
+                When(deadline__lt=today, then=Value(GOAL_EXPIRED)),
+                default=Value(GOAL_ON_TRACK),
+                output_field=models.CharField(),
+            ),
         )
 
 
@@ -189,13 +133,50 @@ GOAL_ACHIEVED, GOAL_EXPIRED, GOAL_ON_TRACK = "achieved", "expired", "on_track"
 GOAL_STATUSES = [GOAL_ACHIEVED, GOAL_EXPIRED, GOAL_ON_TRACK]
 
 
-def _ratio(part, whole) -> Cast:
-    """part / whole * 100 as a float (whole is never 0 where this is used)."""
-    return Cast(part, FloatField()) * Value(100.0) / Cast(whole, FloatField())
+@dataclass(frozen=True)
+class GoalProgress:
+    """A goal's percents; see goal_progress()."""
+
+    progress_percent: float
+    projects_progress_percent: int
+    steps_progress_percent: int
+    overall_progress_percent: int
 
 
-def _floored_percent(part, whole) -> Cast:
-    return Cast(Floor(_ratio(part, whole)), IntegerField())
+def goal_progress(
+    *, target_projects: int, completed_projects: int, total_steps: int, completed_steps: int, owner_completed: int
+) -> GoalProgress:
+    """The one place the progress maths lives (status aside, see GoalQuerySet.with_progress()):
+
+    - progress_percent: the owner's completed projects against target_projects, 0-100, two decimals (halves up);
+    - projects_progress_percent: the manual completed_projects counter against target_projects, integer;
+    - steps_progress_percent: completed_steps against total_steps, integer (0 without a checklist);
+    - overall_progress_percent: the mean of the projects and steps parts, integer; without a checklist it is the
+      projects part alone. The projects part is the better of the two project measures.
+    Integer percents are floored, so 100 means done and never "nearly done". Floating point throughout, as the
+    database computed these before: the figures stay the same to the last digit.
+    """
+    exact = Decimal(repr(float(owner_completed) * 100.0 / float(target_projects)))
+    progress = min(float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), 100.0)
+    projects_percent = min(_floored_percent(completed_projects, target_projects), 100)
+    steps_percent = min(_floored_percent(completed_steps, total_steps), 100) if total_steps else 0
+    projects_part = max(projects_percent, min(_floored_percent(owner_completed, target_projects), 100))
+    overall = math.floor((projects_part + steps_percent) / 2.0) if total_steps else projects_part
+    return GoalProgress(progress, projects_percent, steps_percent, overall)
+
+
+# Sorts goals as steps_progress_percent ranks them (floored and capped, that percent only merges neighbours): the
+# share of steps done, 0 without a checklist. For the admin's column; nothing reads it as a figure.
+GOAL_STEPS_SHARE = Case(
+    When(total_steps=0, then=Value(0.0)),
+    default=Cast("completed_steps", FloatField()) / Cast("total_steps", FloatField()),
+    output_field=FloatField(),
+)
+
+
+def _floored_percent(part: int, whole: int) -> int:
+    """floor(part / whole * 100); whole is never 0 where this is used."""
+    return math.floor(float(part) * 100.0 / float(whole))
 
 
 class GoalStepQuerySet(OwnedQuerySet):

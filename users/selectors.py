@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from users.models import Certificate, Goal, Project, Skill, User
-from users.querysets import GOAL_ACHIEVED, GOAL_ON_TRACK, certificate_expired, certificate_expiring_within
+from users.querysets import GOAL_ACHIEVED, GOAL_ON_TRACK
 
 TOP_SKILL_FIELDS = [
     "id",
@@ -40,26 +40,32 @@ EXPIRING_SOON_DAYS = 30
 
 
 def analytics_summary(*, user: User) -> dict[str, Any]:
-    """Counts for the dashboard, in four queries: certificates (with expiry), projects by status, goals by status,
-    skills."""
-    certificates = Certificate.objects.owned_by(user).aggregate(
-        total=Count("id"),
-        expired=Count("id", filter=certificate_expired()),
-        expiring=Count("id", filter=certificate_expiring_within(EXPIRING_SOON_DAYS)),
+    """Counts for the dashboard, in two queries: every count of rows (certificates with expiry, skills, projects by
+    status) as scalar subqueries of one statement, then the goals by their computed status."""
+    certificates = Certificate.objects.owned_by(user)
+    projects = Project.objects.owned_by(user)
+    counts = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            certificates_count=_count(certificates),
+            certificates_expired=_count(certificates.expired()),
+            certificates_expiring=_count(certificates.expiring_within(EXPIRING_SOON_DAYS)),
+            skills_count=_count(Skill.objects.owned_by(user)),
+            **{f"projects_{status}": _count(projects.filter(status=status)) for status in Project.Status.values},
+        )
+        .get()
     )
-    by_status = dict.fromkeys(Project.Status.values, 0)
-    for row in Project.objects.owned_by(user).order_by().values("status").annotate(n=Count("id")):
-        by_status[row["status"]] = row["n"]
+    by_status = {status: counts[f"projects_{status}"] for status in Project.Status.values}
     goals = Goal.objects.with_progress(owner=user).aggregate(
         total=Count("id"),
         achieved=Count("id", filter=Q(status=GOAL_ACHIEVED)),
         on_track=Count("id", filter=Q(status=GOAL_ON_TRACK)),
     )
     return {
-        "certificates_count": certificates["total"],
-        "certificates_expired": certificates["expired"],
-        "certificates_expiring_within_30_days": certificates["expiring"],
-        "skills_count": Skill.objects.owned_by(user).count(),
+        "certificates_count": counts["certificates_count"],
+        "certificates_expired": counts["certificates_expired"],
+        "certificates_expiring_within_30_days": counts["certificates_expiring"],
+        "skills_count": counts["skills_count"],
         "projects_count": sum(by_status.values()),
         "goals_count": goals["total"],
         "goals_completed_count": goals["achieved"],
@@ -70,9 +76,16 @@ def analytics_summary(*, user: User) -> dict[str, Any]:
     }
 
 
+def _count(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of one user's rows as a scalar subquery (0 when there are none), to fold several counts into one
+    statement."""
+    return Coalesce(Subquery(queryset.order_by().values("user").annotate(n=Count("*")).values("n")), 0)
+
+
 def analytics_goals_progress(*, user: User) -> list[dict[str, Any]]:
     """The user's goals with their progress figures, newest first, in one query."""
-    return list(Goal.objects.with_progress(owner=user).order_by("-created_at", "-id").values(*GOAL_PROGRESS_FIELDS))
+    goals = Goal.objects.with_progress(owner=user).order_by("-created_at", "-id")
+    return [{name: getattr(goal, name) for name in GOAL_PROGRESS_FIELDS} for goal in goals]
 
 
 def _month_start(day: datetime.date, months_back: int) -> datetime.date:

@@ -1,5 +1,6 @@
 """Goals (a target number of projects by a deadline) and their named checklist steps."""
 
+from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -32,11 +33,32 @@ class GoalStepSerializer(NullAsBlankModelSerializer):
         extra_kwargs = {"order": {"max_value": MAX_COUNT}}
 
 
+class NestedGoalStepListSerializer(serializers.ListSerializer):
+    """A goal's steps, written straight from the prefetched rows: a page of 100 goals carries about a thousand steps,
+    and DRF's field-by-field walk over them was a third of the page's time. Same JSON as the child serializer (the
+    benchmark's byte-for-byte test holds it to an independent implementation); the schema still comes from it."""
+
+    def to_representation(self, data):
+        created_at = self.child.fields["created_at"]
+        return [
+            {
+                "id": step.pk,
+                "goal": step.goal_id,
+                "title": step.title,
+                "is_done": step.is_done,
+                "order": step.order,
+                "created_at": created_at.to_representation(step.created_at),
+            }
+            for step in (data.all() if isinstance(data, models.manager.BaseManager) else data)
+        ]
+
+
 class NestedGoalStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = GoalStep
         fields = ["id", "goal", "title", "is_done", "order", "created_at"]
         read_only_fields = fields
+        list_serializer_class = NestedGoalStepListSerializer
 
 
 class GoalSerializer(NullAsBlankModelSerializer):
@@ -58,9 +80,12 @@ class GoalSerializer(NullAsBlankModelSerializer):
     projects_progress_percent = serializers.IntegerField(
         read_only=True, help_text="completed_projects against target_projects, 0-100."
     )
-    steps_total = serializers.IntegerField(read_only=True, help_text="Named steps, or total_steps without any.")
+    # The counters are the checklist: the step services keep them equal to the named steps.
+    steps_total = serializers.IntegerField(
+        source="total_steps", read_only=True, help_text="Named steps, or total_steps without any."
+    )
     steps_completed = serializers.IntegerField(
-        read_only=True, help_text="Named steps done, or completed_steps without any."
+        source="completed_steps", read_only=True, help_text="Named steps done, or completed_steps without any."
     )
     steps_progress_percent = serializers.IntegerField(read_only=True, help_text="steps_completed of steps_total.")
     overall_progress_percent = serializers.IntegerField(

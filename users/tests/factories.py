@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from users.models import Announcement, Certificate, Goal, GoalStep, Project, Skill, User
+from users.services import goal_step_create
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -50,11 +51,17 @@ class GoalFactory(factory.django.DjangoModelFactory):
 
 
 class GoalStepFactory(factory.django.DjangoModelFactory):
+    """Saved through the step service, like every real step, so the goal's counters follow its steps."""
+
     class Meta:
         model = GoalStep
 
     goal = factory.SubFactory(GoalFactory)
     title = factory.Sequence(lambda n: f"Step {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return goal_step_create(**kwargs)
 
 
 class SkillFactory(factory.django.DjangoModelFactory):

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from users.admin import GoalAdmin
 from users.models import Goal, GoalStep, Project
 from users.tests.factories import CertificateFactory, GoalFactory, GoalStepFactory, ProjectFactory
 
@@ -43,6 +44,20 @@ def test_goal_list_shows_steps_progress(admin_client, user):
     page = admin_client.get(reverse("admin:users_goal_changelist")).content.decode()
 
     assert "1/2 (50%)" in page
+
+
+def test_goal_list_sorts_by_steps_progress_as_the_figure_ranks(admin_client, user):
+    for total, done in [(3, 1), (0, 0), (4, 4), (2, 1), (100, 33)]:
+        goal = GoalFactory(user=user, title=f"{done} of {total}")
+        for index in range(total):
+            GoalStepFactory(goal=goal, is_done=index < done)
+    column = GoalAdmin.list_display.index("steps_progress") + 1
+
+    for order in (str(column), f"-{column}"):
+        response = admin_client.get(reverse("admin:users_goal_changelist"), {"o": order})
+        shown = [goal.steps_progress_percent for goal in response.context["cl"].result_list]
+
+        assert shown == sorted(shown, reverse=order.startswith("-")) and len(shown) == 5
 
 
 def test_certificate_page_shows_its_linked_projects(admin_client, user):
