@@ -21,7 +21,7 @@ from users.querysets import (
     SkillQuerySet,
     goal_progress,
 )
-from users.skill_names import clean_skill_name, normalize_skill_name
+from users.skill_names import SEPARATORS, clean_skill_name, normalize_skill_name
 
 
 class UserManager(DjangoUserManager):
@@ -73,6 +73,9 @@ class Skill(models.Model):
         self.normalized_name = self.normalize(self.name)
         if not self.name:
             raise ValidationError({"name": "A skill needs a name."})
+        if SEPARATORS.search(self.name):
+            # certificates and projects read "a, b" as two names: such a skill could never be linked or sent back
+            raise ValidationError({"name": 'A skill name cannot contain "," or ";" (they separate names in a list).'})
 
 
 class Certificate(models.Model):

@@ -146,6 +146,21 @@ def test_create_keeps_the_spelling_and_refuses_a_name_taken_in_any_case(api_clie
     assert Skill.objects.owned_by(user).count() == 1
 
 
+@pytest.mark.parametrize("name", ["React, Redux", "C; C++"])
+def test_a_name_with_a_list_separator_is_400_on_create_and_rename(api_client, user, name):
+    """Certificates and projects split "a, b" into two names, so such a skill could never be linked or sent back."""
+    skill = SkillFactory(user=user, name="React")
+
+    created = api_client.post(LIST, {"name": name}, format="json")
+    renamed = api_client.patch(detail(skill.pk), {"name": name}, format="json")
+
+    assert created.status_code == 400 and "name" in created.json()
+    assert renamed.status_code == 400 and "name" in renamed.json()
+    skill.refresh_from_db()
+    assert skill.name == "React"
+    assert Skill.objects.owned_by(user).count() == 1
+
+
 def test_rename_changes_the_spelling_evidence_stays(api_client, user):
     certificate = CertificateFactory(user=user)
     skill = skill_with(user, "javascript", certificates=[certificate])
