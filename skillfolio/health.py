@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from functools import wraps
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -20,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,21 @@ def _check_storage() -> None:
         default_storage.delete(name)
 
 
+def _get_only(view: Callable) -> Callable:
+    """GET and HEAD only; anything else is a JSON 405 (not the CSRF middleware's HTML 403: probes read JSON)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = JsonResponse({"detail": f'Method "{request.method}" not allowed.'}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": _check_database,
     "cache": _check_cache,
@@ -60,13 +76,13 @@ CHECKS: dict[str, Callable[[], None]] = {
 
 
 @never_cache
-@require_safe
+@_get_only
 def live(request):
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
-@require_safe
+@_get_only
 def ready(request):
     results: dict[str, str] = {}
     for name, check in CHECKS.items():

@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 from django.conf import settings
 from django.db import OperationalError
+from django.test import Client
 from django.urls import reverse
 
 from users.tests.servers import gunicorn_server, port_for
@@ -148,3 +149,16 @@ def test_ready_is_503_naming_the_database_and_liveness_stays_200(client, monkeyp
     assert ready.status_code == 503
     assert ready.json()["failing"] == ["database"]
     assert live.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ["health-live", "health-ready"])
+def test_health_answers_a_post_with_a_json_405_not_the_csrf_page(route):
+    client = Client(enforce_csrf_checks=True)  # as a real browser or probe meets it: CSRF middleware on
+
+    response = client.post(reverse(route))
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD"
+    assert client.head(reverse(route)).status_code == 200
