@@ -602,6 +602,12 @@ def skill_merge(*, into: Skill, skills: Iterable[Skill]) -> Skill:
     if any(source.pk == into.pk for source in sources):
         raise ValidationError({"skills": ["A skill cannot be merged into itself."]})
     source_ids = [source.pk for source in sources]
+    # Lock every skill involved in id order first: two opposite merges (A<-B, B<-A) then run one after the other,
+    # and the second finds its source gone (a 400) instead of a deadlock or a foreign-key error (a 500).
+    wanted = sorted({into.pk, *source_ids})
+    locked = list(Skill.objects.select_for_update().filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
+    if locked != wanted:
+        raise ValidationError({"skills": ["Skill not found."]})
     into.certificates.add(*Certificate.objects.filter(skills__in=source_ids).values_list("pk", flat=True).distinct())
     into.projects.add(*Project.objects.filter(skills__in=source_ids).values_list("pk", flat=True).distinct())
     Skill.objects.filter(pk__in=source_ids).delete()

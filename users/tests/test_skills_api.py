@@ -1,15 +1,17 @@
 """/api/skills/: the list with evidence, the detail, rename, merge and delete, and owner scoping."""
 
 import datetime
+import threading
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from users.models import Certificate, Skill
-from users.tests.factories import CertificateFactory, ProjectFactory, SkillFactory
+from users.tests.factories import CertificateFactory, ProjectFactory, SkillFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +360,45 @@ def test_seed_demo_gives_skills_with_evidence(django_capture_on_commit_callbacks
     assert skills["React"]["project_count"] == 1
     assert [c["is_expired"] for c in certificates] == [True, False, False]
     assert client.get(reverse("certificate-list"), {"expiring_within": 30}).json()["count"] == 1
+
+
+# --- concurrency --------------------------------------------------------------
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_opposite_merges_at_once_give_one_200_and_one_400_and_lose_no_evidence():
+    """A<-B and B<-A at the same moment: without row locks one of them deadlocked or hit a foreign-key error (500)."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite has no row locks (SELECT ... FOR UPDATE); run with DATABASE_URL on MariaDB or PostgreSQL")
+    user = UserFactory()
+    for _round in range(3):
+        first, second = SkillFactory(user=user), SkillFactory(user=user)
+        for skill in (first, second):
+            for certificate in CertificateFactory.create_batch(10, user=user):
+                certificate.skills.add(skill)
+        barrier = threading.Barrier(2)
+        statuses = []
+
+        def merge_into(into: Skill, source: Skill, barrier: threading.Barrier, statuses: list[int]) -> None:
+            client = APIClient()
+            client.force_authenticate(user)
+            try:
+                barrier.wait(timeout=10)
+                statuses.append(client.post(merge(into.pk), {"skills": [source.pk]}, format="json").status_code)
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=merge_into, args=(first, second, barrier, statuses)),
+            threading.Thread(target=merge_into, args=(second, first, barrier, statuses)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+        assert sorted(statuses) == [200, 400]
+        survivor = Skill.objects.get(pk__in=[first.pk, second.pk])
+        assert survivor.certificates.count() == 20
+        survivor.delete()
