@@ -87,7 +87,12 @@ class SkillSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
-        extra_kwargs = {"name": {"help_text": "Unique among your skills regardless of letter case and spaces."}}
+        extra_kwargs = {
+            "name": {
+                "help_text": "Unique among your skills regardless of letter case and spaces; no ',' or ';' "
+                "(they separate names in a list)."
+            }
+        }
 
 
 class SkillCertificateSerializer(serializers.ModelSerializer):
