@@ -114,7 +114,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},  # SQL with its parameters never reaches a log
-        "django_guid": {"level": "WARNING"},
+        # ERROR: its only warning repeats a refused X-Request-ID verbatim, up to 8 KB of a client's text per request
+        "django_guid": {"level": "ERROR"},
     },
 }
 

@@ -188,6 +188,15 @@ def test_errors_are_json_lines_with_the_request_id_and_no_credentials(user, monk
         assert secret not in text
 
 
+def test_a_refused_client_request_id_never_reaches_the_log(log_lines):
+    hostile = "forged-" + "a" * 5000
+
+    response = APIClient().get("/health/", HTTP_X_REQUEST_ID=hostile)
+
+    assert response.status_code == 200 and response["X-Request-ID"] != hostile
+    assert all(hostile not in json.dumps(line) for line in log_lines())
+
+
 # --- one error shape --------------------------------------------------------
 
 
