@@ -115,3 +115,12 @@ def test_announcement_list_query_count_does_not_grow(api_client, django_assert_n
     AnnouncementFactory.create_batch(27)
     with django_assert_num_queries(1):
         api_client.get(reverse("announcement-list"))
+
+
+@pytest.mark.parametrize("name", ["platform-list", "announcement-list", "fact-random"])
+def test_home_data_ignores_a_stale_token(anon_client, name):
+    anon_client.credentials(HTTP_AUTHORIZATION="Bearer expired.or.garbage")
+
+    response = anon_client.get(reverse(name))
+
+    assert response.status_code == 200
