@@ -50,13 +50,17 @@ class NullAsBlankModelSerializer(serializers.ModelSerializer):
         return field_class, field_kwargs
 
 
-class IdFilter(filters.NumberFilter):
+class IntegerFilter(filters.NumberFilter):
+    """A whole-number filter: "1.5" is a 400 instead of being read as a decimal."""
+
+    field_class = forms.IntegerField
+
+
+class IdFilter(IntegerFilter):
     """Filter on a row id: a whole number ("1.5" is a 400); an id no row can have (below 1, beyond 64 bits) matches
     nothing, like someone else's id. Comparing a foreign key column with a number beyond 64 bits used to overflow the
     SQLite driver (a 500).
     """
-
-    field_class = forms.IntegerField
 
     def filter(self, qs, value):
         if value is not None and not 0 < value <= MAX_ID:

@@ -1,6 +1,5 @@
 """Certificates: the learner's archive of credentials, each with an optional private file behind a signed link."""
 
-from django import forms
 from django.conf import settings
 from django.core import signing
 from django.http import FileResponse
@@ -14,7 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from users.api.base import BooleanFilter, IdFilter, OwnedModelViewSet
+from users.api.base import BooleanFilter, IdFilter, IntegerFilter, OwnedModelViewSet
 from users.api.skills import SkillNamesField, skill_filter
 from users.files import PDF, FileKind, kind_of_stored_name, open_stored_file, validate_certificate_file
 from users.models import Certificate
@@ -104,10 +103,6 @@ class CertificateSerializer(serializers.ModelSerializer):
             "credential_id": {"help_text": "The issuer's ID for this credential."},
             "credential_url": {"help_text": "Where the issuer verifies it: an http:// or https:// link."},
         }
-
-
-class IntegerFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
 
 
 class CertificateFilterSet(filters.FilterSet):
