@@ -148,7 +148,7 @@ class CertificateViewSet(OwnedModelViewSet):
     A new `file_upload` replaces the stored file; `clear_file=true` removes it. JSON works too.
     """
 
-    queryset = Certificate.objects.with_project_count().prefetch_related("skills")
+    queryset = Certificate.objects.with_project_count().with_skill_names()
     serializer_class = CertificateSerializer
     filterset_class = CertificateFilterSet
     search_fields = ["title", "issuer"]

@@ -82,7 +82,7 @@ class ProjectFilterSet(filters.FilterSet):
 class ProjectViewSet(OwnedModelViewSet):
     """List, create, read, update and delete your projects."""
 
-    queryset = Project.objects.prefetch_related("skills")
+    queryset = Project.objects.with_skill_names()
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
     search_fields = ["title", "description", "skills_used", "tools_used"]
@@ -90,7 +90,9 @@ class ProjectViewSet(OwnedModelViewSet):
     ordering = ["-date_created", "-id"]
 
     def perform_create(self, serializer):
-        serializer.instance = project_create(user=self.request.user, **serializer.validated_data)
+        project = project_create(user=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=project.pk)  # re-read: the 201 carries the skill names
 
     def perform_update(self, serializer):
-        serializer.instance = project_update(project=serializer.instance, **serializer.validated_data)
+        project = project_update(project=serializer.instance, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=project.pk)

@@ -42,9 +42,17 @@ class SkillNamesField(serializers.ListField):
             data = [data]
         return parse_skill_names(super().to_internal_value(data))
 
+    def get_attribute(self, instance):
+        """The names the list query annotated (SkilledQuerySet.with_skill_names); a row read some other way asks
+        the database for its skills."""
+        names = getattr(instance, "skill_names", None)
+        if names is None and not hasattr(instance, "skill_names"):
+            names = [skill.name for skill in instance.skills.all()]
+        return names or []
+
     def to_representation(self, value):
-        # prefetched by the viewsets (no query per row); sorted here so letter case does not change the order
-        return [skill.name for skill in sorted(value.all(), key=lambda skill: (skill.normalized_name, skill.pk))]
+        # by the normalized name, unique among a user's skills, so letter case does not change the order
+        return sorted(value, key=normalize_skill_name)
 
 
 def skill_filter(queryset, name, value):
