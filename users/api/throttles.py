@@ -1,7 +1,7 @@
 """Rate limits: DRF throttles whose counters live in the shared cache (Redis when REDIS_URL is set).
 
 DRF's own SimpleRateThrottle reads a list of timestamps and writes it back, so two workers answering at the same moment
-can both let a request through. These throttles count with cache.add() + cache.incr() instead, which are atomic in
+can both let a request through. These throttles count with cache.incr() (and cache.add() to open a window) instead, which are atomic in
 Redis and in the local-memory cache, over fixed windows as long as the rate's period: a limit holds in total across
 every worker and instance. (A fixed window lets up to twice the rate through around a window's edge.)
 
@@ -54,14 +54,19 @@ class CounterThrottle(SimpleRateThrottle):
         self.now = self.timer()
         self.window = int(self.now // self.duration)
         self.key = f"{key}:{self.window}"
-        self.cache.add(self.key, 0, timeout=self.duration + 1)
-        try:
-            count = self.cache.incr(self.key)
-        except ValueError:  # the window's key expired between add() and incr()
-            self.cache.add(self.key, 0, timeout=self.duration + 1)
-            count = self.cache.incr(self.key)
+        count = self._increment()
         self.counted = True
         return count <= self.num_requests
+
+    def _increment(self) -> int:
+        """Count this request in its window: one cache round trip while the window's counter exists; the window's
+        first request creates it (add() is a no-op for all but one of several first requests at once)."""
+        for _ in range(2):
+            try:
+                return self.cache.incr(self.key)
+            except ValueError:  # no counter yet for this window (or it expired just now)
+                self.cache.add(self.key, 0, timeout=self.duration + 1)
+        return self.cache.incr(self.key)
 
     def refund(self) -> None:
         """Take this request back out of the count (a login that succeeded is not a failed login)."""
