@@ -56,9 +56,10 @@ class OneQueryPaginator(Paginator):
         bottom, top = (number - 1) * self.per_page, number * self.per_page
         if top > MAX_OFFSET:  # past any table's end, and beyond what LIMIT/OFFSET take: the query failed (a 500)
             raise EmptyPage(self.error_messages["no_results"])
-        if connections[self.object_list.db].features.allow_sliced_subqueries_with_in:
+        if bottom and connections[self.object_list.db].features.allow_sliced_subqueries_with_in:
             # Deferred join: the index finds the page's keys, and the annotations (correlated subqueries) are computed
-            # for those rows only, not for every row an OFFSET skips. MariaDB cannot LIMIT inside IN: plain OFFSET.
+            # for those rows only, not for every row an OFFSET skips. The first page skips nothing, so it is a plain
+            # LIMIT, cheaper to build; MariaDB cannot LIMIT inside IN, so it always pages with a plain OFFSET.
             rows = list(page.filter(pk__in=self.object_list.values("pk")[bottom:top]))
         else:
             rows = list(page[bottom:top])

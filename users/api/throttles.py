@@ -1,8 +1,8 @@
 """Rate limits: DRF throttles whose counters live in the shared cache (Redis when REDIS_URL is set).
 
 DRF's own SimpleRateThrottle reads a list of timestamps and writes it back, so two workers answering at the same moment
-can both let a request through. These throttles count with cache.incr() (and cache.add() to open a window) instead, which are atomic in
-Redis and in the local-memory cache, over fixed windows as long as the rate's period: a limit holds in total across
+can both let a request through. These throttles count with cache.incr() instead (cache.add() opens a window), atomic
+in Redis and in the local-memory cache, over fixed windows as long as the rate's period: a limit holds in total across
 every worker and instance. (A fixed window lets up to twice the rate through around a window's edge.)
 
 Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] (settings: THROTTLE_RATES) and are read on every request, so
