@@ -52,10 +52,17 @@ class JsonFormatter(BaseJsonFormatter):
         return {key: redact(value) if isinstance(value, str) else value for key, value in log_data.items()}
 
 
+class RedactedAtoms(glogging.SafeAtoms):
+    """gunicorn's access-log atoms, each masked by redact() when the log format reads it: a format names a handful
+    of the atoms (every request and response header, every environ value), so only those are scanned."""
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        return redact(value) if isinstance(value, str) else value
+
+
 class RedactingGunicornLogger(glogging.Logger):
     """gunicorn's logger (gunicorn.conf.py's logger_class): the access log's request line, path, query, headers and
     environ values go through redact() too, so a file link or a bearer token never lands in the access log."""
 
-    def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
+    atoms_wrapper_class = RedactedAtoms
