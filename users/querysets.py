@@ -153,11 +153,13 @@ class GoalQuerySet(OwnedQuerySet):
             .annotate(n=Count("*"))  # COUNT(*): answered from the (user, status) index alone
             .values("n")
         )
-        owner_completed = Coalesce(Subquery(completed_projects_of_owner), 0)
-        target_met = Q(target_projects__lte=owner_completed) | Q(completed_projects__gte=F("target_projects"))
+        # the status reads the annotation: its subquery is then resolved once, not once per mention
+        queryset = queryset.annotate(owner_completed_projects=Coalesce(Subquery(completed_projects_of_owner), 0))
+        target_met = Q(target_projects__lte=F("owner_completed_projects")) | Q(
+            completed_projects__gte=F("target_projects")
+        )
         all_steps_done = Q(completed_steps__gte=F("total_steps"))  # also true without a checklist (0 of 0)
         return queryset.annotate(
-            owner_completed_projects=owner_completed,
             status=Case(
                 When(target_met & all_steps_done, then=Value(GOAL_ACHIEVED)),
                 When(deadline__lt=today, then=Value(GOAL_EXPIRED)),

@@ -161,7 +161,7 @@ class GoalFilterSet(filters.FilterSet):
 class GoalViewSet(OwnedModelViewSet):
     """List, create, read, update and delete your goals; progress fields are computed in the list query."""
 
-    queryset = Goal.objects.all()
+    queryset = Goal.objects.with_step_rows()  # built once: nothing in it depends on the request
     serializer_class = GoalSerializer
     filterset_class = GoalFilterSet
     pagination_class = GoalPagination
@@ -170,7 +170,7 @@ class GoalViewSet(OwnedModelViewSet):
 
     def get_queryset(self):
         owner = None if getattr(self, "swagger_fake_view", False) else self.request.user
-        return super().get_queryset().with_progress(owner=owner).with_step_rows()
+        return super().get_queryset().with_progress(owner=owner)
 
     def perform_create(self, serializer):
         goal = goal_create(user=self.request.user, **serializer.validated_data)
