@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from users.api.base import BooleanFilter, IdFilter, IntegerFilter, OwnedModelViewSet
+from users.api.base import BooleanFilter, FilterSet, IdFilter, IntegerFilter, OwnedModelViewSet
 from users.api.skills import SkillNamesField, skill_filter
 from users.files import PDF, FileKind, kind_of_stored_name, open_stored_file, validate_certificate_file
 from users.models import Certificate
@@ -105,7 +105,7 @@ class CertificateSerializer(serializers.ModelSerializer):
         }
 
 
-class CertificateFilterSet(filters.FilterSet):
+class CertificateFilterSet(FilterSet):
     issuer = filters.CharFilter(lookup_expr="iexact", help_text="Exact issuer, any letter case.")
     date_earned = filters.DateFilter(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
     id = IdFilter(field_name="id", help_text="Only the certificate with this id.")

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from users.api.base import (
     BooleanFilter,
+    FilterSet,
     IdFilter,
     NullAsBlankModelSerializer,
     OwnedModelViewSet,
@@ -140,7 +141,7 @@ class GoalSerializer(NullAsBlankModelSerializer):
         return max((goal.deadline - timezone.localdate()).days, 0)
 
 
-class GoalFilterSet(filters.FilterSet):
+class GoalFilterSet(FilterSet):
     deadline = filters.DateFilter(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
     status = filters.ChoiceFilter(choices=[(status, status) for status in GOAL_STATUSES])
 
@@ -181,7 +182,7 @@ class GoalViewSet(OwnedModelViewSet):
         serializer.instance = self.get_queryset().get(pk=goal.pk)
 
 
-class GoalStepFilterSet(filters.FilterSet):
+class GoalStepFilterSet(FilterSet):
     goal = IdFilter(field_name="goal_id", help_text="A goal id.")
     is_done = BooleanFilter()
 

@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from users.api.base import FilterSet
 from users.models import Announcement, LearningFact, LearningPlatform
 
 # --- Platforms ----------------------------------------------------------
@@ -29,7 +30,7 @@ class PlatformListSerializer(serializers.Serializer):
     platforms = LearningPlatformSerializer(many=True)
 
 
-class LearningPlatformFilterSet(filters.FilterSet):
+class LearningPlatformFilterSet(FilterSet):
     q = filters.CharFilter(method="filter_text", help_text="Words in the name, category or description.")
     cost = filters.ChoiceFilter(field_name="cost_model", choices=LearningPlatform.CostModel.choices)
     certs = filters.ChoiceFilter(
@@ -96,7 +97,7 @@ class AnnouncementSerializer(serializers.ModelSerializer):
         ]
 
 
-class AnnouncementFilterSet(filters.FilterSet):
+class AnnouncementFilterSet(FilterSet):
     platform = filters.CharFilter(lookup_expr="iexact", help_text="Platform name, any letter case (e.g. coursera).")
     type = filters.ChoiceFilter(choices=Announcement.Type.choices)
     starts_at_after = filters.DateFilter(field_name="starts_at", lookup_expr="gte", input_formats=["%Y-%m-%d"])

@@ -2,7 +2,13 @@
 
 from django_filters import rest_framework as filters
 
-from users.api.base import IdFilter, NullAsBlankModelSerializer, OwnedModelViewSet, OwnedPrimaryKeyRelatedField
+from users.api.base import (
+    FilterSet,
+    IdFilter,
+    NullAsBlankModelSerializer,
+    OwnedModelViewSet,
+    OwnedPrimaryKeyRelatedField,
+)
 from users.api.docs import document_viewset
 from users.api.skills import SkillNamesField, skill_filter
 from users.models import Certificate, Project
@@ -59,7 +65,7 @@ class ProjectSerializer(NullAsBlankModelSerializer):
         return value or None
 
 
-class ProjectFilterSet(filters.FilterSet):
+class ProjectFilterSet(FilterSet):
     # By id, not ModelChoiceFilter: that one would validate against everyone's certificates and reveal which exist.
     certificate = IdFilter(field_name="certificate_id", help_text="A certificate id.")
     status = filters.ChoiceFilter(choices=Project.Status.choices)

@@ -332,6 +332,17 @@ def test_malformed_filter_values_are_4xx_json(api_client, params):
     assert response["Content-Type"] == "application/json"
 
 
+def test_filter_form_is_built_once_and_still_validates_every_request(api_client, user):
+    from users.api.certificates import CertificateFilterSet
+
+    CertificateFactory(user=user, issuer="Coursera", date_earned=datetime.date(2024, 8, 1))
+    for _ in range(2):  # the second request reuses the first one's form class
+        assert api_client.get(LIST, {"date_earned": "01/08/2024"}).status_code == 400
+        assert len(api_client.get(LIST, {"date_earned": "2024-08-01"}).json()["results"]) == 1
+
+    assert CertificateFilterSet().get_form_class() is CertificateFilterSet().get_form_class()
+
+
 def test_id_too_large_for_the_database_is_404(api_client):
     response = api_client.get(detail(10**30))
 
