@@ -125,8 +125,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     # utf8mb4 so emoji round-trip; strict mode so an over-long value is an error, never a silent truncation.
+    # JSON_ARRAYAGG (users.querysets.JSONList: a list's skill names, a goal's steps) stops at group_concat_max_len,
+    # 1 MB by default, and closes the array wherever it stopped: let it grow as long as any value the server sends.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
+        {
+            "charset": "utf8mb4",
+            "init_command": "SET sql_mode='STRICT_TRANS_TABLES', group_concat_max_len=@@max_allowed_packet",
+        }
     )
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 

@@ -44,7 +44,12 @@ class OwnedQuerySet(models.QuerySet):
 
 class JSONList(Aggregate):
     """The group's values as one JSON array, in no particular order: the one list aggregate every backend we run on
-    has under some name (Django 5.2 ships one for PostgreSQL only)."""
+    has under some name (Django 5.2 ships one for PostgreSQL only).
+
+    MariaDB's JSON_ARRAYAGG stops at group_concat_max_len (1 MB by default) and closes the array where it stopped, a
+    string value cut short or an object left open, with only a warning. The settings raise that limit to
+    max_allowed_packet (16 MB by default) for every connection: a row's skill names (50 names at most) stay far
+    below it, and NestedGoalStepListSerializer reads a goal's steps itself when its list came back cut."""
 
     function = "JSON_ARRAYAGG"  # MariaDB / MySQL
     output_field = JSONField()

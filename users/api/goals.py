@@ -43,9 +43,16 @@ class NestedGoalStepListSerializer(serializers.ListSerializer):
 
     def get_attribute(self, instance):
         rows = getattr(instance, "step_rows", None)
-        if rows is None and not hasattr(instance, "step_rows"):  # a goal read without the annotation
+        if not hasattr(instance, "step_rows") or not self._whole(rows, instance):  # read the steps themselves
             rows = list(instance.steps.values("id", "goal", "title", "is_done", "order", "created_at"))
         return rows or []
+
+    @staticmethod
+    def _whole(rows, goal) -> bool:
+        """Whether the annotated rows are every step: none (NULL), or as many as the goal's total_steps, which the
+        step services keep equal to its named steps. A JSON_ARRAYAGG that MariaDB cut at max_allowed_packet is
+        text that is not JSON (so not a list) or, cut at a step's end, a list that is too short."""
+        return rows is None or (isinstance(rows, list) and len(rows) == goal.total_steps)
 
     def to_representation(self, data):
         created_at = self.child.fields["created_at"]

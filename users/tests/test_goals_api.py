@@ -1,10 +1,11 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from users.models import Goal
+from users.models import Goal, GoalStep
 from users.tests.factories import GoalFactory, GoalStepFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -314,6 +315,47 @@ def test_nested_steps_are_ordered_by_order_then_id(api_client, user):
 
     assert [step["id"] for step in steps] == [early_b.pk, early_a.pk, late.pk]
     assert set(steps[0]) == {"id", "goal", "title", "is_done", "order", "created_at"}
+
+
+def test_a_goal_with_more_than_a_mebibyte_of_steps_lists_every_step(api_client, user, django_assert_num_queries):
+    # 1,300 steps with 255-character CJK titles: about 1.1 MB of step JSON for one goal. MariaDB's JSON_ARRAYAGG
+    # stopped at group_concat_max_len (1 MB by default) and closed the array mid-string: a 500 on list and detail
+    # alike (or, cut at a step's end, a goal silently missing steps).
+    goal = GoalFactory(user=user)
+    titles = [f"{index:04d}" + "中" * 251 for index in range(1300)]
+    GoalStep.objects.bulk_create(GoalStep(goal=goal, title=title, order=0) for title in titles)
+    Goal.objects.filter(pk=goal.pk).update(total_steps=1300)  # what the step services keep it at
+    steps = list(GoalStep.objects.filter(goal=goal).order_by("order", "id").values_list("id", "title"))
+
+    with django_assert_num_queries(1):  # still the one query: the steps come whole from the aggregate
+        listed = api_client.get(LIST)
+    detailed = api_client.get(detail(goal.pk))
+
+    assert (listed.status_code, detailed.status_code) == (200, 200)
+    assert [(step["id"], step["title"]) for step in detailed.json()["steps"]] == steps
+    assert listed.json()["results"][0]["steps"] == detailed.json()["steps"]
+    first = api_client.get(reverse("goalstep-detail", args=[steps[0][0]])).json()
+    assert detailed.json()["steps"][0] == first
+
+
+@pytest.mark.skipif(connection.vendor != "mysql", reason="only MariaDB's JSON_ARRAYAGG has a length limit")
+def test_steps_the_database_cut_short_are_read_with_a_query_of_their_own(api_client, user):
+    # Over max_allowed_packet the list is cut even with the raised group_concat_max_len; lowered here to show it.
+    goal = GoalFactory(user=user)
+    steps = [GoalStepFactory(goal=goal, title=f"Step {index} " + "é" * 80).pk for index in range(10)]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET SESSION group_concat_max_len = 300")  # the 1 MB default, scaled down to this goal
+    try:
+        listed = api_client.get(LIST)
+        detailed = api_client.get(detail(goal.pk))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION group_concat_max_len = @@max_allowed_packet")
+
+    assert (listed.status_code, detailed.status_code) == (200, 200)
+    assert [step["id"] for step in detailed.json()["steps"]] == steps
+    assert listed.json()["results"][0]["steps"] == detailed.json()["steps"]
 
 
 def test_null_title_is_stored_blank(api_client):
