@@ -262,10 +262,11 @@ def cpu_seconds(pid: int) -> float:
 
 
 def new_client() -> httpx.AsyncClient:
-    """A client with its own CONCURRENCY keep-alive connections. Each measured stretch opens new ones: gunicorn hands
-    a connection to one worker for its whole life, so one pool kept for the run could leave a worker idle throughout
-    (seen once on MariaDB), and every figure would then be one process's."""
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    """A client that opens a connection per request, as many users behind a load balancer do. gunicorn hands a
+    connection to one worker for its whole life, so a few keep-alive connections could leave a worker idle for the
+    whole run (seen once on MariaDB: every figure was then one process's); a connection per request spreads the load
+    over the workers by chance, evenly over thousands of requests. Baseline and API pay the same connect cost."""
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=0)
     return httpx.AsyncClient(base_url=f"http://{HOST}:{PORT}", limits=limits, timeout=60)
 
 
@@ -411,8 +412,7 @@ async def run_load(server: subprocess.Popen) -> dict:
             for endpoint in endpoints:
                 for path in filter(None, [endpoint.baseline, endpoint.path]):
                     before = {pid: memory_kb(pid) for pid in workers}
-                    async with new_client() as stretch:
-                        stats = await measure(stretch, endpoint, path, headers, SECONDS)
+                    stats = await measure(client, endpoint, path, headers, SECONDS)
                     stats.memory_growth_kb = max(memory_kb(pid) - before[pid] for pid in workers)
                     merge(results.setdefault(path, Stats()), stats)
         memory_end = {pid: memory_kb(pid) for pid in workers}
