@@ -40,6 +40,17 @@ class OneQueryPaginator(Paginator):
         query = self.object_list.query
         return not (query.distinct or query.combinator or query.group_by is not None or query.is_sliced)
 
+    def _rows_to_count(self) -> QuerySet:
+        """The list's rows without their order and computed columns: all the COUNT needs.
+
+        A filter on a computed column (a goal's status) holds its own copy of the expression in WHERE, so dropping the
+        annotations only empties the SELECT list; the statement then no longer carries the page's correlated
+        subqueries, which Django also resolved and relabelled again for the subquery (a sixth of a small goals page).
+        """
+        rows = self.object_list.order_by()
+        rows.query.annotations = {}  # a copy (order_by() cloned the query); nothing in the WHERE refers to it by name
+        return rows
+
     def page(self, number):
         if not self._counts_inline():
             return super().page(number)
@@ -51,7 +62,7 @@ class OneQueryPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
-        total = self.object_list.order_by().annotate(**{self.total_attribute: Func(F("pk"), function="COUNT")})
+        total = self._rows_to_count().annotate(**{self.total_attribute: Func(F("pk"), function="COUNT")})
         page = self.object_list.annotate(**{self.total_attribute: Subquery(total.values(self.total_attribute))})
         bottom, top = (number - 1) * self.per_page, number * self.per_page
         if top > MAX_OFFSET:  # past any table's end, and beyond what LIMIT/OFFSET take: the query failed (a 500)
