@@ -54,8 +54,12 @@ class NestedGoalStepListSerializer(serializers.ListSerializer):
         text that is not JSON (so not a list) or, cut at a step's end, a list that is too short."""
         return rows is None or (isinstance(rows, list) and len(rows) == goal.total_steps)
 
+    # Formats created_at as the child's own field does. Reading self.child.fields instead built all of the child's
+    # fields on every request, only to use this one.
+    created_at = serializers.DateTimeField(read_only=True)
+
     def to_representation(self, data):
-        created_at = self.child.fields["created_at"]
+        created_at = self.created_at
         return [
             {
                 "id": step["id"],
