@@ -68,6 +68,23 @@ def test_check_deploy_is_clean_with_production_env_and_proxy_header_comes_from_e
     assert values["renderers"] == ["rest_framework.renderers.JSONRenderer"]  # no browsable API
 
 
+def test_an_empty_database_url_means_the_default_sqlite_file():
+    """A blank `DATABASE_URL=` line in .env used to stop every command with KeyError: 'ENGINE'."""
+    probe = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default'])"
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "skillfolio.settings", "DJANGO_DEBUG": "true"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=django_settings.BASE_DIR,
+        env={**env, "DATABASE_URL": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "django.db.backends.sqlite3" in done.stdout and "db.sqlite3" in done.stdout
+
+
 def test_plain_http_is_redirected_and_https_behind_the_proxy_gets_hsts(settings):
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 31536000
