@@ -62,6 +62,13 @@ class JSONList(Aggregate):
         return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
 
 
+def json_list_per_row(related: models.QuerySet, link: str, value) -> Subquery:
+    """A correlated subquery: `value` for each of the `related` rows whose `link` is the outer row, as one JSON list
+    (unordered; NULL when there are none). How a page carries its rows' skills or steps in its own statement."""
+    items = related.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(items=JSONList(value))
+    return Subquery(items.values("items"))
+
+
 class SkilledQuerySet(OwnedQuerySet):
     """Rows with a `skills` many-to-many (certificates, projects)."""
 
@@ -71,16 +78,10 @@ class SkilledQuerySet(OwnedQuerySet):
         A correlated subquery over the link table, so a page costs one statement instead of the page plus a
         prefetch query, and no Skill objects are built just to read their names. SkillNamesField sorts them.
         """
-        link = self.model.skills.through
-        row = self.model.skills.field.m2m_field_name()
-        names = (
-            link.objects.filter(**{row: OuterRef("pk")})
-            .order_by()
-            .values(row)
-            .annotate(names=JSONList("skill__name"))
-            .values("names")
+        links = self.model.skills.through.objects.all()
+        return self.annotate(
+            skill_names=json_list_per_row(links, self.model.skills.field.m2m_field_name(), "skill__name")
         )
-        return self.annotate(skill_names=Subquery(names))
 
 
 class CertificateQuerySet(SkilledQuerySet):
@@ -186,8 +187,7 @@ class GoalQuerySet(OwnedQuerySet):
         step = JSONObject(
             id="id", goal="goal_id", title="title", is_done="is_done", order="order", created_at="created_at"
         )
-        rows = GoalStep.objects.filter(goal=OuterRef("pk")).order_by().values("goal").annotate(rows=JSONList(step))
-        return self.annotate(step_rows=Subquery(rows.values("rows")))
+        return self.annotate(step_rows=json_list_per_row(GoalStep.objects.all(), "goal", step))
 
 
 GOAL_ACHIEVED, GOAL_EXPIRED, GOAL_ON_TRACK = "achieved", "expired", "on_track"
