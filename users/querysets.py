@@ -37,8 +37,8 @@ class OwnedQuerySet(models.QuerySet):
 
     owner_lookup = "user"
 
-    def owned_by(self, user: User) -> OwnedQuerySet:
-        """Only the rows `user` owns: the one definition of "owned" for every model."""
+    def owned_by(self, user: User | int) -> OwnedQuerySet:
+        """Only the rows `user` (a User or a user id) owns: the one definition of "owned" for every model."""
         return self.filter(**{self.owner_lookup: user})
 
 
@@ -130,7 +130,7 @@ class ProjectQuerySet(SkilledQuerySet):
 
 
 class GoalQuerySet(OwnedQuerySet):
-    def with_progress(self, *, today: datetime.date | None = None, owner: User | None = None) -> GoalQuerySet:
+    def with_progress(self, *, today: datetime.date | None = None, owner: User | int | None = None) -> GoalQuerySet:
         """Annotate what a goal's progress needs from other rows, in the list query itself (no query per goal):
 
         - owner_completed_projects: the owner's completed projects, the one figure a goal row does not hold;
@@ -140,8 +140,8 @@ class GoalQuerySet(OwnedQuerySet):
         they made the statement 8 KB long, and building it cost several times what running it did.
 
         The checklist is total_steps/completed_steps: the step services keep them equal to the named steps (same
-        transaction, goal row locked), so there is nothing to count. Pass `owner` to keep only that user's goals:
-        their completed projects are then counted once per query rather than once per goal row.
+        transaction, goal row locked), so there is nothing to count. Pass `owner` (a user or a user id) to keep only
+        that user's goals: their completed projects are then counted once per query rather than once per goal row.
         """
         from users.models import Project
 

@@ -407,6 +407,34 @@ def test_other_users_completed_projects_do_not_count(api_client, user, other_use
     assert api_client.get(detail(goal.pk)).json()["progress_percent"] == 0.0
 
 
+def test_each_user_and_day_has_its_own_goals_queryset(api_client, other_client, user, other_user, monkeypatch):
+    """The goal endpoints reuse the queryset they built for an owner on a day (owned_goals_with_progress): another
+    user never gets it, and the next day's statuses come from a new one."""
+    mine = GoalFactory(user=user, title="Mine", deadline=timezone.localdate())
+    GoalFactory(user=other_user, title="Theirs", deadline=timezone.localdate())
+
+    for _ in range(2):  # the second round reads the kept querysets
+        assert [goal["title"] for goal in api_client.get(LIST).json()["results"]] == ["Mine"]
+        assert [goal["title"] for goal in other_client.get(LIST).json()["results"]] == ["Theirs"]
+    assert other_client.get(detail(mine.pk)).status_code == 404
+    assert api_client.get(detail(mine.pk)).json()["status"] == "on_track"  # due today: still on track
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr("users.api.goals.timezone.localdate", lambda: tomorrow)
+
+    assert api_client.get(detail(mine.pk)).json()["status"] == "expired"
+    assert api_client.get(LIST, {"status": "expired"}).json()["count"] == 1
+
+
+def test_kept_goals_queryset_still_sees_new_rows(api_client, user):
+    assert api_client.get(LIST).json()["count"] == 0
+    GoalFactory(user=user, target_projects=1)
+    ProjectFactory(user=user, status="completed")
+
+    [goal] = api_client.get(LIST).json()["results"]
+    assert (goal["progress_percent"], goal["status"]) == (100.0, "achieved")
+
+
 # --- query counts -----------------------------------------------------------------
 
 
