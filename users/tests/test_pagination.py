@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,3 +80,14 @@ def test_goal_pages_filtered_on_a_computed_column_match_djangos(api_client, user
         assert one_query.json()["count"] == {"expired": 5, "on_track": 3, "achieved": 3}.get(params.get("status"), 11)
     else:
         assert params == {"status": "achieved", "page": 2}  # 3 goals, one page of 100: page 2 is past the end
+
+
+def test_the_total_is_count_star(api_client, user):
+    """COUNT(*): PostgreSQL counts from the (user, ...) indexes alone; COUNT(id) read every counted row's page."""
+    CertificateFactory.create_batch(3, user=user)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api_client.get(LIST, {"page_size": 2}).json()["count"] == 3
+
+    [page_query] = [query["sql"] for query in queries if "users_certificate" in query["sql"]]
+    assert "COUNT(*)" in page_query
