@@ -2,6 +2,8 @@
 it) and every relation a client can write goes through OwnedPrimaryKeyRelatedField.
 """
 
+import copy
+
 from django import forms
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
@@ -39,7 +41,23 @@ class BlankIfNullCharField(serializers.CharField):
         return super().run_validation("" if data is None else data)
 
 
-class NullAsBlankModelSerializer(serializers.ModelSerializer):
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer, its fields worked out from the model once per class instead of once per instance.
+
+    DRF rebuilds them from the model's fields and Meta for every serializer it makes (every request); the result
+    depends on the class alone. Each instance still works on its own deep copy, the way DRF hands out declared fields,
+    so binding one request's fields never touches another's. About half the cost of building them.
+    """
+
+    def get_fields(self):
+        prototype = type(self).__dict__.get("_prototype_fields")  # the class's own, never a parent serializer's
+        if prototype is None:
+            prototype = super().get_fields()
+            type(self)._prototype_fields = prototype
+        return copy.deepcopy(prototype)
+
+
+class NullAsBlankModelSerializer(ModelSerializer):
     """ModelSerializer whose optional text fields (blank=True, not null) accept null and store ""."""
 
     def build_standard_field(self, field_name, model_field):

@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from users.api.base import BooleanFilter, FilterSet, IdFilter, IntegerFilter, OwnedModelViewSet
+from users.api.base import BooleanFilter, FilterSet, IdFilter, IntegerFilter, ModelSerializer, OwnedModelViewSet
 from users.api.skills import SkillNamesField, skill_filter
 from users.files import PDF, FileKind, kind_of_stored_name, open_stored_file, validate_certificate_file
 from users.models import Certificate
@@ -59,7 +59,7 @@ class CertificateFileField(serializers.FileField):
         return certificate_file_link(value.instance, self.context.get("request"))
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(ModelSerializer):
     file_upload = CertificateFileField(
         required=False,
         allow_null=True,
