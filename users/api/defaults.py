@@ -7,7 +7,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+from django.db.models import F, QuerySet, Subquery
 from django.http import JsonResponse
 from django.views import csrf as csrf_views
 from django.views import defaults
@@ -19,19 +19,10 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from users.querysets import CountRows
+
 # The largest OFFSET/LIMIT every database accepts (a signed 64-bit integer).
 MAX_OFFSET = 2**63 - 1
-
-
-class CountRows(Func):
-    """COUNT(*) as a plain expression: Django's Count is an aggregate, and annotating one would GROUP BY the rows.
-
-    COUNT(*), not COUNT(id): PostgreSQL answers COUNT(*) from an index alone, while COUNT(id) visits every counted
-    row's table page to see that its id is not NULL (0.7 ms against 0.2 ms for 1,600 rows of one user).
-    """
-
-    template = "COUNT(*)"
-    output_field = IntegerField()
 
 
 class OneQueryPaginator(Paginator):
