@@ -196,14 +196,15 @@ class GoalViewSet(OwnedModelViewSet):
         serializer.instance = self.get_queryset().get(pk=goal.pk)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=128)
 def owned_goals_with_progress(owner_id: int, today: datetime.date):
     """One user's goals with their steps and progress, as of `today`: the queryset the goal endpoints start from.
 
     It depends on nothing but the owner and the day, and building it (Django resolving the owner's completed-projects
     subquery, the status CASE and the steps' JSON subquery) cost a fifth of a small goals page, more than running it.
-    So each worker keeps the last thousand it built. It is never evaluated itself: every request takes a fresh
-    .all() of it, so no rows are ever shared between requests, and a new day (the status reads `today`) is a new key.
+    So each worker keeps the last 128 it built (about 30 KB each). It is never evaluated itself: every request takes a
+    fresh .all() of it, so no rows are ever shared between requests, and a new day (the status reads `today`) is a new
+    key.
     """
     return Goal.objects.with_step_rows().with_progress(owner=owner_id, today=today)
 
