@@ -367,7 +367,7 @@ def test_seed_demo_gives_skills_with_evidence(django_capture_on_commit_callbacks
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_two_opposite_merges_at_once_give_one_200_and_one_400_and_lose_no_evidence():
+def test_two_opposite_merges_at_once_give_one_200_and_lose_no_evidence():
     """A<-B and B<-A at the same moment: without row locks one of them deadlocked or hit a foreign-key error (500)."""
     if connection.vendor == "sqlite":
         pytest.skip("SQLite has no row locks (SELECT ... FOR UPDATE); run with DATABASE_URL on MariaDB or PostgreSQL")
@@ -398,7 +398,9 @@ def test_two_opposite_merges_at_once_give_one_200_and_one_400_and_lose_no_eviden
         for thread in threads:
             thread.join(timeout=60)
 
-        assert sorted(statuses) == [200, 400]
+        # The merge that loses is a 400 when it started in time to wait for the other's locks (its source is gone by
+        # then) and a 404 when it started after the other committed (its target is gone); never a 500.
+        assert sorted(statuses) in ([200, 400], [200, 404])
         survivor = Skill.objects.get(pk__in=[first.pk, second.pk])
         assert survivor.certificates.count() == 20
         survivor.delete()
