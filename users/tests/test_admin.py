@@ -139,3 +139,40 @@ def test_goal_admin_bulk_delete_of_steps_recounts(admin_client, user):
 
     goal.refresh_from_db()
     assert (goal.total_steps, GoalStep.objects.count()) == (1, 1)
+
+
+def test_admin_goal_status_per_owner(admin_client, user, other_user):
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    GoalFactory(user=user, title="zero-expired", target_projects=1, deadline=past)
+    GoalFactory(user=user, title="zero-on-track", target_projects=1, deadline=past + datetime.timedelta(days=5))
+    GoalFactory(user=other_user, title="two-achieved", target_projects=2, deadline=past)
+    ProjectFactory.create_batch(2, user=other_user, status="completed")
+    column = GoalAdmin.list_display.index("status") + 1
+
+    for order in (str(column), f"-{column}"):
+        response = admin_client.get(reverse("admin:users_goal_changelist"), {"o": order})
+        assert response.status_code == 200
+        shown = {goal.title: (goal.status, goal.progress_percent) for goal in response.context["cl"].result_list}
+        assert shown == {
+            "zero-expired": ("expired", 0.0),
+            "zero-on-track": ("on_track", 0.0),
+            "two-achieved": ("achieved", 100.0),
+        }
+    response = admin_client.get(reverse("admin:users_goal_changelist"), {"q": "zero"})
+    assert response.context["cl"].result_count == 2
+
+
+def test_admin_goal_change_view_and_bulk_delete(admin_client, user, other_user):
+    keep = GoalFactory(user=other_user, title="keep")
+    goals = GoalFactory.create_batch(3, user=user)
+    GoalStepFactory(goal=goals[0])
+    ProjectFactory(user=user, status="completed")
+    assert admin_client.get(reverse("admin:users_goal_change", args=[goals[0].pk])).status_code == 200
+    url = reverse("admin:users_goal_changelist")
+    for params in ({"deadline__gte": str(timezone.localdate())}, {"o": "-8.1"}, {"q": "zzz"}, {"p": "0"}):
+        assert admin_client.get(url, params).status_code == 200
+    response = admin_client.post(
+        url, {"action": "delete_selected", "_selected_action": [goal.pk for goal in goals], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert list(Goal.objects.values_list("title", flat=True)) == ["keep"] and keep.pk

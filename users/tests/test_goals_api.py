@@ -435,6 +435,81 @@ def test_kept_goals_queryset_still_sees_new_rows(api_client, user):
     assert (goal["progress_percent"], goal["status"]) == (100.0, "achieved")
 
 
+def test_day_change_flips_every_read(api_client, user, monkeypatch):
+    today = timezone.localdate()
+    goal = GoalFactory(user=user, title="Due", deadline=today, target_projects=2)
+    GoalFactory(user=user, title="Met", deadline=today, target_projects=1)
+    ProjectFactory(user=user, status="completed")
+    assert {g["title"]: g["status"] for g in api_client.get(LIST).json()["results"]} == {
+        "Due": "on_track",
+        "Met": "achieved",
+    }
+    assert api_client.get(LIST, {"status": "on_track"}).json()["count"] == 1
+
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr("users.api.goals.timezone.localdate", lambda: tomorrow)
+
+    body = api_client.get(LIST).json()
+    assert {g["title"]: (g["status"], g["days_left"]) for g in body["results"]} == {
+        "Due": ("expired", 0),
+        "Met": ("achieved", 0),
+    }
+    assert api_client.get(LIST, {"status": "expired"}).json()["count"] == 1
+    assert api_client.get(LIST, {"status": "on_track"}).json()["count"] == 0
+    assert api_client.get(LIST, {"status": "achieved", "page_size": 1}).json()["count"] == 1
+    response = api_client.patch(detail(goal.pk), {"title": "Due2"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "expired"
+    response = api_client.put(
+        detail(goal.pk), {"title": "Due3", "target_projects": 2, "deadline": str(today)}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "expired"
+    response = api_client.post(LIST, {"title": "x", "target_projects": 1, "deadline": str(today)}, format="json")
+    assert response.status_code == 400
+    response = api_client.post(LIST, {"title": "x", "target_projects": 1, "deadline": str(tomorrow)}, format="json")
+    assert response.status_code == 201 and response.json()["status"] == "achieved"
+    summary = api_client.get("/api/analytics/summary/").json()
+    assert (summary["goals_completed_count"], summary["goals_in_progress_count"]) == (2, 0)
+    progress = api_client.get("/api/analytics/goals-progress/").json()
+    assert sorted(g["status"] for g in progress) == ["achieved", "achieved", "expired"]
+
+    monkeypatch.setattr("users.api.goals.timezone.localdate", lambda: today)
+    assert api_client.get(detail(goal.pk)).json()["status"] == "on_track"
+
+
+def test_zero_completed_projects_next_to_someone_who_has_some(api_client, other_client, user, other_user):
+    mine = GoalFactory(user=user, target_projects=1, deadline=timezone.localdate() + datetime.timedelta(days=3))
+    theirs = GoalFactory(user=other_user, target_projects=1, deadline=timezone.localdate() + datetime.timedelta(days=3))
+    ProjectFactory.create_batch(2, user=other_user, status="completed")
+    ProjectFactory(user=user, status="planned")
+
+    mine_read = api_client.get(detail(mine.pk)).json()
+    assert (mine_read["progress_percent"], mine_read["status"], mine_read["overall_progress_percent"]) == (
+        0.0,
+        "on_track",
+        0,
+    )
+    assert other_client.get(detail(theirs.pk)).json()["status"] == "achieved"
+    assert api_client.get(LIST, {"status": "achieved"}).json()["count"] == 0
+    assert api_client.get(LIST, {"status": "on_track"}).json()["count"] == 1
+    assert other_client.get(LIST, {"status": "achieved"}).json()["count"] == 1
+
+
+def test_goal_pages_with_status_filter_link_right(api_client, user):
+    for index in range(5):
+        GoalFactory(user=user, title=f"g{index}", target_projects=1)
+    ProjectFactory(user=user, status="completed")
+    GoalFactory(user=user, title="far", target_projects=5)
+
+    first = api_client.get(LIST, {"status": "achieved", "page_size": 2}).json()
+    assert first["count"] == 5 and first["previous"] is None and "status=achieved" in first["next"]
+    last = api_client.get(LIST, {"status": "achieved", "page_size": 2, "page": 3}).json()
+    assert last["count"] == 5 and last["next"] is None and len(last["results"]) == 1
+    assert api_client.get(LIST, {"status": "achieved", "page_size": 2, "page": 4}).status_code == 404
+    assert api_client.get(LIST, {"status": "on_track", "page": "last"}).json()["count"] == 1
+
+
 # --- query counts -----------------------------------------------------------------
 
 

@@ -1,0 +1,54 @@
+"""ModelSerializers build their fields once per class and hand each instance a deep copy
+(users.api.base.ModelSerializer): whatever one request binds or validates stays with that request."""
+
+from urllib.parse import urlparse
+
+import pytest
+from django.urls import reverse
+
+from users.tests.factories import GoalFactory, GoalStepFactory
+from users.tests.samples import CERTIFICATES, upload
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("certificate-list")
+GOALS = reverse("goal-list")
+
+
+def detail(pk):
+    return reverse("goal-detail", args=[pk])
+
+
+def test_each_request_links_to_its_own_host(api_client, settings):
+    """A file link is built from the request it answers."""
+    settings.ALLOWED_HOSTS = ["testserver", "a.example", "b.example"]
+    body = {"title": "With file", "issuer": "Udacity", "date_earned": "2024-07-10"}
+    file = upload(CERTIFICATES / "data-analysis-with-python.pdf")
+    assert api_client.post(LIST, body | {"file_upload": file}, format="multipart").status_code == 201
+
+    for host in ["a.example", "b.example", "a.example"]:
+        [item] = api_client.get(LIST, HTTP_HOST=host).json()["results"]
+        assert urlparse(item["file_upload"]).netloc == host
+
+
+def test_validation_does_not_leak_between_requests(api_client, user):
+    """Create, partial update and full update of each resource, twice: each answers the same errors both times."""
+    goal = GoalFactory(user=user)
+    step = GoalStepFactory(goal=goal)
+    for _ in range(2):
+        assert set(api_client.post(GOALS, {"title": "x"}, format="json").json()) == {"target_projects", "deadline"}
+        assert api_client.patch(detail(goal.pk), {"title": "y"}, format="json").status_code == 200
+        assert set(api_client.put(detail(goal.pk), {"title": "y"}, format="json").json()) == {
+            "target_projects",
+            "deadline",
+        }
+        response = api_client.post("/api/goalsteps/", {"title": "s"}, format="json")
+        assert set(response.json()) == {"goal"}
+        response = api_client.patch(f"/api/goalsteps/{step.pk}/", {"title": "t"}, format="json")
+        assert response.status_code == 200
+        assert set(api_client.post("/api/projects/", {}, format="json").json()) == {"title"}
+        assert set(api_client.post("/api/certificates/", {}, format="json").json()) == {
+            "title",
+            "issuer",
+            "date_earned",
+        }
