@@ -109,11 +109,10 @@ class CertificateQuerySet(SkilledQuerySet):
         linked = (
             projects.objects.filter(certificate=OuterRef("pk"), user=OuterRef("user"))
             .order_by()
-            .values("certificate")
-            .annotate(count=Count("pk"))
+            .annotate(count=CountRows())
             .values("count")
         )
-        return self.annotate(project_count=Coalesce(Subquery(linked), 0))
+        return self.annotate(project_count=Subquery(linked))
 
     def expired(self) -> CertificateQuerySet:
         """Certificates whose expires_on day has passed (one that expires today is still valid today)."""
