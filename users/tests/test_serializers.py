@@ -1,4 +1,4 @@
-"""ModelSerializers build their fields once per class and hand each instance a deep copy
+"""ModelSerializers build their fields once per class and hand each instance its own copies
 (users.api.base.ModelSerializer): whatever one request binds or validates stays with that request."""
 
 from urllib.parse import urlparse
@@ -52,3 +52,25 @@ def test_validation_does_not_leak_between_requests(api_client, user):
             "issuer",
             "date_earned",
         }
+
+
+def test_each_instance_binds_its_own_copies():
+    """Leaf fields are shallow copies of the class's prototype, fields holding other fields deep copies: every field,
+    nested ones included, is bound to the instance that uses it, and the prototype stays unbound."""
+    from users.api.goals import GoalSerializer
+
+    first, second = GoalSerializer(), GoalSerializer()
+    assert first.fields.keys() == second.fields.keys()
+    for name in first.fields:
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first
+        assert second.fields[name].parent is second
+    for serializer in (first, second):
+        steps = serializer.fields["steps"]  # a nested list serializer: its child and the child's fields are its own
+        assert steps.child.parent is steps
+        assert all(field.parent is steps.child for field in steps.child.fields.values())
+    assert first.fields["steps"].child is not second.fields["steps"].child
+    assert first.fields["days_left"].method_name == "get_days_left"
+    for field in GoalSerializer._prototype_fields.values():
+        assert field.field_name is None
+        assert field.parent is None
