@@ -31,6 +31,11 @@ class UserManager(DjangoUserManager):
         return (email or "").strip().lower()
 
 
+# The largest primary key the database holds (BigAutoField, a signed 64-bit integer): no row has a bigger id, and a
+# bigger number in a query would overflow the driver instead of matching nothing.
+MAX_ID = 2**63 - 1
+
+
 class User(AbstractUser):
     """A learner. The e-mail is stored normalized and unique; at sign-up it also becomes the username."""
 

@@ -8,8 +8,7 @@ from django import forms
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
-# The largest primary key the database holds (BigAutoField): a bigger id in a filter is a 400, not an overflow.
-MAX_ID = 2**63 - 1
+from users.models import MAX_ID
 
 
 class OwnedModelViewSet(viewsets.ModelViewSet):

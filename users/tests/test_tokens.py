@@ -212,3 +212,26 @@ def test_dead_refresh_tokens_are_401_json(user):
 
         assert response.status_code == 401, kind
         assert isinstance(response.json()["detail"], str), kind
+
+
+def test_signed_tokens_naming_no_user_or_no_valid_id_are_401(user):
+    """Tokens only this server can sign, but whose user claim is missing or not a user id: a 401, never a 500."""
+    for user_id in [None, "abc", "1.5", "0", "-3", str(2**70), str(user.pk + 1000)]:
+        token = AccessToken.for_user(user)
+        if user_id is None:
+            del token["user_id"]
+        else:
+            token["user_id"] = user_id
+        response = me(str(token))
+        assert response.status_code == 401, (user_id, response.content)
+        assert isinstance(response.json()["detail"], str)
+    assert me(str(AccessToken.for_user(user))).status_code == 200
+
+
+def test_inactive_user_and_unknown_user_answer_simplejwts_codes(user, other_user):
+    gone = AccessToken.for_user(other_user)
+    other_user.delete()
+    assert me(str(gone)).json()["code"] == "user_not_found"
+    token = AccessToken.for_user(user)
+    User.objects.filter(pk=user.pk).update(is_active=False)  # no revocation cut-off: only is_active refuses it
+    assert me(str(token)).json()["code"] == "user_inactive"
