@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import orjson
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -189,8 +190,13 @@ REST_FRAMEWORK = {
     # JWT is the only authentication class, so a missing or bad token is a 401 (with WWW-Authenticate), never a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": ["users.api.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    # orjson writes JSON several times faster than DRF's renderer (the json module): a tenth of a 100-goal page.
+    "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    # Errors of a list field's items are keyed by the item's index: write such keys as strings, as DRF's renderer did.
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
+    # Decimals (the announcements' prices) are JSON numbers; the orjson renderer reads this to write a Decimal.
+    "COERCE_DECIMAL_TO_STRING": False,
     "DEFAULT_PARSER_CLASSES": [
         "users.api.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",

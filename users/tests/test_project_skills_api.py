@@ -163,3 +163,12 @@ def test_overlong_guided_text_and_description_are_400(api_client, user):
     assert too_long_answer.status_code == 400 and "challenges_short" in too_long_answer.json()
     assert too_long_description.status_code == 400 and "description" in too_long_description.json()
     assert not Project.objects.exists()
+
+
+def test_an_item_that_is_not_a_name_is_a_400_keyed_by_its_index(api_client):
+    """A list field's errors are keyed by the item's position; the JSON renderer writes that key as a string."""
+    response = api_client.post(LIST, spa_body(skills=["Python", {"name": "SQL"}]), format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"skills": {"1": ["Not a valid string."]}}
+    assert not Project.objects.exists()
