@@ -171,13 +171,16 @@ class GoalQuerySet(OwnedQuerySet):
         )
         # the status reads the annotation: its subquery is then resolved once, not once per mention
         queryset = queryset.annotate(owner_completed_projects=Subquery(completed_projects_of_owner))
-        target_met = Q(target_projects__lte=F("owner_completed_projects")) | Q(
-            completed_projects__gte=F("target_projects")
-        )
+        # Cheapest test first: the databases stop at the first false AND (the first true OR), so most goals never
+        # reach the count, and a statement where no goal does never runs it a second time (PostgreSQL runs an
+        # uncorrelated subquery when first needed; MariaDB caches its result).
         all_steps_done = Q(completed_steps__gte=F("total_steps"))  # also true without a checklist (0 of 0)
+        target_met = Q(completed_projects__gte=F("target_projects")) | Q(
+            target_projects__lte=F("owner_completed_projects")
+        )
         return queryset.annotate(
             status=Case(
-                When(target_met & all_steps_done, then=Value(GOAL_ACHIEVED)),
+                When(all_steps_done & target_met, then=Value(GOAL_ACHIEVED)),
                 When(deadline__lt=today, then=Value(GOAL_EXPIRED)),
                 default=Value(GOAL_ON_TRACK),
                 output_field=models.CharField(),
