@@ -74,3 +74,12 @@ def test_each_instance_binds_its_own_copies():
     for field in GoalSerializer._prototype_fields.values():
         assert field.field_name is None
         assert field.parent is None
+
+
+def test_relations_get_their_own_queryset():
+    """A relation's queryset is never shared between instances, so rows cached on one cannot reach another request."""
+    from users.api.projects import ProjectSerializer
+
+    first, second = ProjectSerializer(), ProjectSerializer()
+    assert first.fields["certificate"].queryset is not second.fields["certificate"].queryset
+    assert first.fields["certificate"].queryset is not ProjectSerializer._prototype_fields["certificate"].queryset
