@@ -2,7 +2,8 @@
 
 SimpleJWT writes `iat` in whole seconds, so "issued before the password change" could not be told apart from "issued
 right after it" within the same second. These token classes write `iat` as a fractional NumericDate (RFC 7519
-allows it); tokens from before keep working with their whole-second `iat`.
+allows it); tokens from before keep working with their whole-second `iat`. They also refuse an expiry too far out for
+a date, as an invalid token.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rest_framework_simplejwt import tokens
+from rest_framework_simplejwt.exceptions import TokenError
 
 
 class PreciseIssuedAtMixin:
@@ -17,11 +19,20 @@ class PreciseIssuedAtMixin:
         self.payload[claim] = (at_time or self.current_time).timestamp()
 
 
-class AccessToken(PreciseIssuedAtMixin, tokens.AccessToken):
+class ExpiryInRangeMixin:
+    def check_exp(self, claim: str = "exp", current_time: datetime | None = None) -> None:
+        """An expiry no date can hold (a signed exp of 1e20, past the year 9999) makes the token invalid, not a 500."""
+        try:
+            super().check_exp(claim, current_time)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise TokenError(f"Token '{claim}' claim is out of range") from exc
+
+
+class AccessToken(PreciseIssuedAtMixin, ExpiryInRangeMixin, tokens.AccessToken):
     pass
 
 
-class RefreshToken(PreciseIssuedAtMixin, tokens.RefreshToken):
+class RefreshToken(PreciseIssuedAtMixin, ExpiryInRangeMixin, tokens.RefreshToken):
     access_token_class = AccessToken
 
 

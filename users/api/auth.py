@@ -11,8 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.views import TokenRefreshView
 
+from users.api.authentication import user_with_id
 from users.api.throttles import (
     AuthenticatedUserThrottle,
     CounterThrottle,
@@ -128,7 +130,7 @@ class RefreshSerializer(TokenRefreshSerializer):
             refresh = self.token_class(attrs["refresh"])
         except TokenError as exc:  # bad, expired, wrong type or blacklisted: the specification's one message
             raise AuthenticationFailed(DEAD_REFRESH_TOKEN, "token_not_valid") from exc
-        user = User.objects.filter(pk=refresh.payload.get("user_id")).first()
+        user = user_with_id(refresh.payload.get(jwt_settings.USER_ID_CLAIM))
         if user is None or not user.is_active:
             raise AuthenticationFailed("No active account found for the given token.", "no_active_account")
         if token_is_revoked(refresh, user):

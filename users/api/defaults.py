@@ -13,9 +13,8 @@ from django.views import csrf as csrf_views
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend as BaseDjangoFilterBackend
-from rest_framework import pagination
+from rest_framework import filters, pagination
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import OrderingFilter
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -122,7 +121,18 @@ class DjangoFilterBackend(BaseDjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
-class StableOrderingFilter(OrderingFilter):
+class SearchFilter(filters.SearchFilter):
+    """DRF's SearchFilter, its refusals keyed by the parameter like every other bad filter: DRF raises a bare list
+    for a ?search= holding a null character."""
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as exc:
+            raise ValidationError({self.search_param: exc.detail}) from exc
+
+
+class StableOrderingFilter(filters.OrderingFilter):
     """OrderingFilter that always ends with the primary key, so equal sort keys cannot shuffle between pages.
 
     Fields a view lists in `ordering_nulls_last` put empty values last in both directions, on every database (each

@@ -443,3 +443,15 @@ def test_image_pixel_cap_follows_the_setting(api_client, settings):
 
     assert response.status_code == 400
     assert "file_upload" in response.json()
+
+
+def test_line_and_paragraph_separators_are_escaped_on_the_wire(api_client):
+    """U+2028/U+2029 come back escaped, as DRF's renderer wrote them: the body stays valid JavaScript too."""
+    title = "Line\u2028and\u2029paragraph"
+    body = {"title": title, "issuer": "Udacity", "date_earned": "2024-07-10"}
+    created = api_client.post(LIST, body, format="json")
+
+    assert created.status_code == 201
+    assert b"\\u2028" in created.content and b"\\u2029" in created.content
+    assert "\u2028".encode() not in created.content
+    assert api_client.get(LIST).json()["results"][0]["title"] == title

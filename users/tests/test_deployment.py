@@ -65,7 +65,7 @@ def test_check_deploy_is_clean_with_production_env_and_proxy_header_comes_from_e
     assert values["SECURE_SSL_REDIRECT"] and values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
     assert values["SECURE_HSTS_SECONDS"] >= 60 * 60 * 24 * 365
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
-    assert values["renderers"] == ["drf_orjson_renderer.renderers.ORJSONRenderer"]  # no browsable API
+    assert values["renderers"] == ["users.api.renderers.JSONRenderer"]  # no browsable API
 
 
 def test_an_empty_database_url_means_the_default_sqlite_file():

@@ -216,9 +216,23 @@ def test_dead_refresh_tokens_are_401_json(user):
 
 def test_signed_tokens_naming_no_user_or_no_valid_id_are_401(user):
     """Tokens only this server can sign, but whose user claim is missing or not a user id: a 401, never a 500."""
-    for user_id in [None, "abc", "1.5", "0", "-3", str(2**70), str(user.pk + 1000)]:
+    missing = object()
+    for user_id in [
+        missing,
+        None,
+        True,
+        1.0,
+        [user.pk],
+        "abc",
+        "1.5",
+        " 1",
+        "0",
+        "-3",
+        str(2**70),
+        str(user.pk + 1000),
+    ]:
         token = AccessToken.for_user(user)
-        if user_id is None:
+        if user_id is missing:
             del token["user_id"]
         else:
             token["user_id"] = user_id
@@ -226,6 +240,27 @@ def test_signed_tokens_naming_no_user_or_no_valid_id_are_401(user):
         assert response.status_code == 401, (user_id, response.content)
         assert isinstance(response.json()["detail"], str)
     assert me(str(AccessToken.for_user(user))).status_code == 200
+    old_style = AccessToken.for_user(user)
+    old_style["user_id"] = user.pk  # a number, as older SimpleJWT versions wrote it
+    assert me(str(old_style)).status_code == 200
+
+
+def test_signed_refresh_tokens_naming_no_valid_user_id_are_401(user):
+    for user_id in [None, "abc", [], str(2**70)]:
+        token = RefreshToken.for_user(user)
+        token["user_id"] = user_id
+        response = refresh(str(token))
+        assert response.status_code == 401, (user_id, response.content)
+        assert response.json()["detail"] == "No active account found for the given token."
+
+
+def test_an_expiry_past_any_date_is_401(user):
+    """A signed exp no date can hold (past the year 9999) is an invalid token, not an overflow."""
+    access, refresh_token = AccessToken.for_user(user), RefreshToken.for_user(user)
+    access["exp"] = refresh_token["exp"] = 1e20
+
+    assert me(str(access)).status_code == 401
+    assert refresh(str(refresh_token)).status_code == 401
 
 
 def test_inactive_user_and_unknown_user_answer_simplejwts_codes(user, other_user):
