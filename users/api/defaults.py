@@ -123,9 +123,12 @@ class DjangoFilterBackend(BaseDjangoFilterBackend):
 
 class SearchFilter(filters.SearchFilter):
     """DRF's SearchFilter, its refusals keyed by the parameter like every other bad filter: DRF raises a bare list
-    for a ?search= holding a null character."""
+    for a ?search= holding a null character. Without a ?search= it does nothing, not even build the field that
+    checks the value."""
 
     def get_search_terms(self, request):
+        if not request.query_params.get(self.search_param):
+            return []
         try:
             return super().get_search_terms(request)
         except ValidationError as exc:

@@ -17,5 +17,6 @@ def test_a_null_character_is_a_400_naming_search(api_client, name):
 
 
 @pytest.mark.parametrize("name", SEARCHABLE)
-def test_an_ordinary_search_still_answers(api_client, name):
+def test_an_ordinary_or_empty_search_still_answers(api_client, name):
     assert api_client.get(reverse(name), {"search": "python sql"}).status_code == 200
+    assert api_client.get(reverse(name), {"search": ""}).json() == api_client.get(reverse(name)).json()
