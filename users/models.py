@@ -31,9 +31,14 @@ class UserManager(DjangoUserManager):
         return (email or "").strip().lower()
 
 
-# The largest primary key the database holds (BigAutoField, a signed 64-bit integer): no row has a bigger id, and a
-# bigger number in a query would overflow the driver instead of matching nothing.
+# The largest primary key the database holds (BigAutoField, a signed 64-bit integer).
 MAX_ID = 2**63 - 1
+
+
+def is_possible_id(value: int) -> bool:
+    """Whether some row could have this id: 1 to MAX_ID. A number past 64 bits in a query would overflow the database
+    driver instead of matching nothing, so callers answer "no such row" without asking."""
+    return 0 < value <= MAX_ID
 
 
 class User(AbstractUser):

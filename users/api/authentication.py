@@ -12,7 +12,7 @@ from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
-from users.models import MAX_ID
+from users.models import is_possible_id
 from users.tokens import token_is_revoked
 
 
@@ -57,14 +57,13 @@ def user_with_id(user_id):
 def _user_pk(user_id) -> int | None:
     """A user id as tokens carry it (SimpleJWT writes str(pk); older tokens an int), or None.
 
-    Only a whole number in the range of ids: no row has any other, and a number past 64 bits would overflow the
-    database driver instead of matching nothing.
+    Only a whole number that some row could have (is_possible_id).
     """
     if isinstance(user_id, str) and user_id.isascii() and user_id.isdigit():
         user_id = int(user_id)
     if not isinstance(user_id, int) or isinstance(user_id, bool):
         return None
-    return user_id if 0 < user_id <= MAX_ID else None
+    return user_id if is_possible_id(user_id) else None
 
 
 @functools.cache

@@ -8,7 +8,7 @@ from django import forms
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
-from users.models import MAX_ID
+from users.models import is_possible_id
 
 
 class OwnedModelViewSet(viewsets.ModelViewSet):
@@ -123,7 +123,7 @@ class IdFilter(IntegerFilter):
     """
 
     def filter(self, qs, value):
-        if value is not None and not 0 < value <= MAX_ID:
+        if value is not None and not is_possible_id(value):
             return qs.none()
         return super().filter(qs, value)
 
