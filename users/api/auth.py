@@ -15,6 +15,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from users.api.authentication import user_with_id
+from users.api.base import ModelSerializer
 from users.api.throttles import (
     AuthenticatedUserThrottle,
     CounterThrottle,
@@ -30,7 +31,7 @@ DEAD_REFRESH_TOKEN = "Invalid or expired refresh token."
 INVALID_CREDENTIALS = "No active account found with the given credentials."
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     """The caller's profile. Username and e-mail are unique regardless of letter case."""
 
     class Meta:

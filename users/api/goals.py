@@ -10,8 +10,10 @@ from rest_framework import serializers
 
 from users.api.base import (
     BooleanFilter,
+    DateTimeField,
     FilterSet,
     IdFilter,
+    ModelSerializer,
     NullAsBlankModelSerializer,
     OwnedModelViewSet,
     OwnedPrimaryKeyRelatedField,
@@ -57,7 +59,7 @@ class NestedGoalStepListSerializer(serializers.ListSerializer):
 
     # Formats created_at as the child's own field does. Reading self.child.fields instead built all of the child's
     # fields on every request, only to use this one.
-    created_at = serializers.DateTimeField(read_only=True)
+    created_at = DateTimeField(read_only=True)
 
     def to_representation(self, data):
         created_at = self.created_at
@@ -82,7 +84,7 @@ def stored_datetime(value: str | datetime.datetime) -> datetime.datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
 
 
-class NestedGoalStepSerializer(serializers.ModelSerializer):
+class NestedGoalStepSerializer(ModelSerializer):
     class Meta:
         model = GoalStep
         fields = ["id", "goal", "title", "is_done", "order", "created_at"]

@@ -14,13 +14,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from users.api.base import FilterSet
+from users.api.base import FilterSet, ModelSerializer
 from users.models import Announcement, LearningFact, LearningPlatform
 
 # --- Platforms ----------------------------------------------------------
 
 
-class LearningPlatformSerializer(serializers.ModelSerializer):
+class LearningPlatformSerializer(ModelSerializer):
     class Meta:
         model = LearningPlatform
         fields = ["name", "category", "cost_model", "offers_certificates", "description", "home"]
@@ -75,7 +75,7 @@ class LearningPlatformListView(generics.GenericAPIView):
 # --- Announcements ------------------------------------------------------
 
 
-class AnnouncementSerializer(serializers.ModelSerializer):
+class AnnouncementSerializer(ModelSerializer):
     price_original = serializers.DecimalField(max_digits=9, decimal_places=2, coerce_to_string=False, allow_null=True)
     price_current = serializers.DecimalField(max_digits=9, decimal_places=2, coerce_to_string=False, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField())
@@ -128,7 +128,7 @@ class AnnouncementListView(generics.ListAPIView):
 # --- Facts --------------------------------------------------------------
 
 
-class LearningFactSerializer(serializers.ModelSerializer):
+class LearningFactSerializer(ModelSerializer):
     class Meta:
         model = LearningFact
         fields = ["text", "source", "source_url"]

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from users.api.base import OwnedModelViewSet, OwnedPrimaryKeyRelatedField
+from users.api.base import ModelSerializer, OwnedModelViewSet, OwnedPrimaryKeyRelatedField
 from users.models import Certificate, Project, Skill
 from users.services import skill_create, skill_delete, skill_merge, skill_rename
 from users.skill_names import normalize_skill_name, parse_skill_names
@@ -66,7 +66,7 @@ def skill_filter(queryset, name, value):
     return queryset.filter(skills__normalized_name=normalize_skill_name(value))
 
 
-class SkillSerializer(serializers.ModelSerializer):
+class SkillSerializer(ModelSerializer):
     certificate_count = serializers.IntegerField(read_only=True, help_text="Your certificates with this skill.")
     project_count = serializers.IntegerField(read_only=True, help_text="Your projects with this skill.")
     evidence_count = serializers.IntegerField(read_only=True, help_text="certificate_count + project_count.")
@@ -103,13 +103,13 @@ class SkillSerializer(serializers.ModelSerializer):
         }
 
 
-class SkillCertificateSerializer(serializers.ModelSerializer):
+class SkillCertificateSerializer(ModelSerializer):
     class Meta:
         model = Certificate
         fields = ["id", "title", "issuer", "date_earned", "expires_on", "is_expired"]
 
 
-class SkillProjectSerializer(serializers.ModelSerializer):
+class SkillProjectSerializer(ModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "title", "status", "start_date", "end_date"]

@@ -83,3 +83,33 @@ def test_relations_get_their_own_queryset():
     first, second = ProjectSerializer(), ProjectSerializer()
     assert first.fields["certificate"].queryset is not second.fields["certificate"].queryset
     assert first.fields["certificate"].queryset is not ProjectSerializer._prototype_fields["certificate"].queryset
+
+
+def test_timestamps_are_written_in_the_servers_time_zone(api_client, user, settings):
+    """Every timestamp a list writes (a goal's and each of its steps') is in TIME_ZONE: UTC as "Z", another zone with
+    its offset, as DRF wrote them before users.api.base.DateTimeField stopped asking for the active zone per value."""
+    GoalStepFactory(goal=GoalFactory(user=user))
+    [goal] = api_client.get(GOALS).json()["results"]
+    assert goal["created_at"].endswith("Z")
+    assert goal["steps"][0]["created_at"].endswith("Z")
+
+    settings.TIME_ZONE = "Asia/Tokyo"
+    [goal] = api_client.get(GOALS).json()["results"]
+    assert goal["created_at"].endswith("+09:00")
+    assert goal["steps"][0]["created_at"].endswith("+09:00")
+
+
+def test_every_model_serializer_writes_timestamps_with_the_shared_field():
+    """One rule for timestamps: every routed serializer builds model DateTimeFields as users.api.base.DateTimeField."""
+    from rest_framework import serializers
+
+    from users.api.base import DateTimeField
+    from users.api.urls import router
+
+    for _prefix, viewset, _basename in router.registry:
+        serializer_class = viewset.serializer_class
+        if serializer_class is None:
+            continue
+        for name, field in serializer_class().fields.items():
+            if isinstance(field, serializers.DateTimeField):
+                assert isinstance(field, DateTimeField), f"{serializer_class.__name__}.{name}"
