@@ -44,6 +44,48 @@ class OwnedQuerySet(models.QuerySet):
         return self.filter(**{self.owner_lookup: user})
 
 
+class KeepsItsSQL:
+    """For an expression built once and compiled on every request (an annotation of a queryset a class or a cache
+    keeps): it keeps the SQL it compiled to, per database.
+
+    Compiling the list statements' correlated subqueries and the goal status CASE again on every request was about a
+    tenth of a small goals page. An expression's SQL follows from its own tree and the database alone: the columns of
+    the outer query are resolved into it with their aliases. Django never changes an expression in place: resolving
+    it, relabelling it into a subquery or replacing its parts makes a copy, and a copy starts without kept SQL.
+    """
+
+    def as_sql(self, compiler, connection, *args, **extra):
+        if args or extra:  # a caller asking for another template gets it compiled for it
+            return super().as_sql(compiler, connection, *args, **extra)
+        kept = self.__dict__.get("_kept_sql")
+        if kept is None or kept[0] != connection.alias:
+            sql, params = super().as_sql(compiler, connection)
+            kept = self._kept_sql = (connection.alias, sql, tuple(params))
+        return kept[1], list(kept[2])  # a new list: callers may extend it
+
+    def copy(self):
+        copied = super().copy()
+        copied.__dict__.pop("_kept_sql", None)
+        return copied
+
+    def set_source_expressions(self, exprs):
+        self.__dict__.pop("_kept_sql", None)
+        super().set_source_expressions(exprs)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_kept_sql", None)
+        return state
+
+
+class KeptSubquery(KeepsItsSQL, Subquery):
+    """A Subquery that keeps its SQL (KeepsItsSQL)."""
+
+
+class KeptCase(KeepsItsSQL, Case):
+    """A Case that keeps its SQL (KeepsItsSQL)."""
+
+
 class CountRows(Func):
     """COUNT(*) as a plain expression: Django's Count is an aggregate, and annotating one would GROUP BY the rows.
 
@@ -76,11 +118,11 @@ class JSONList(Aggregate):
         return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
 
 
-def json_list_per_row(related: models.QuerySet, link: str, value) -> Subquery:
+def json_list_per_row(related: models.QuerySet, link: str, value) -> KeptSubquery:
     """A correlated subquery: `value` for each of the `related` rows whose `link` is the outer row, as one JSON list
     (unordered; NULL when there are none). How a page carries its rows' skills or steps in its own statement."""
     items = related.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(items=JSONList(value))
-    return Subquery(items.values("items"))
+    return KeptSubquery(items.values("items"))
 
 
 class SkilledQuerySet(OwnedQuerySet):
@@ -112,7 +154,7 @@ class CertificateQuerySet(SkilledQuerySet):
             .annotate(count=CountRows())
             .values("count")
         )
-        return self.annotate(project_count=Subquery(linked))
+        return self.annotate(project_count=KeptSubquery(linked))
 
     def expired(self) -> CertificateQuerySet:
         """Certificates whose expires_on day has passed (one that expires today is still valid today)."""
@@ -170,7 +212,7 @@ class GoalQuerySet(OwnedQuerySet):
             projects_of_owner.filter(status=Project.Status.COMPLETED).order_by().annotate(n=CountRows()).values("n")
         )
         # the status reads the annotation: its subquery is then resolved once, not once per mention
-        queryset = queryset.annotate(owner_completed_projects=Subquery(completed_projects_of_owner))
+        queryset = queryset.annotate(owner_completed_projects=KeptSubquery(completed_projects_of_owner))
         # Cheapest test first: the databases stop at the first false AND (the first true OR), so most goals never
         # reach the count, and a statement where no goal does never runs it a second time (PostgreSQL runs an
         # uncorrelated subquery when first needed; MariaDB caches its result).
@@ -179,7 +221,7 @@ class GoalQuerySet(OwnedQuerySet):
             target_projects__lte=F("owner_completed_projects")
         )
         return queryset.annotate(
-            status=Case(
+            status=KeptCase(
                 When(all_steps_done & target_met, then=Value(GOAL_ACHIEVED)),
                 When(deadline__lt=today, then=Value(GOAL_EXPIRED)),
                 default=Value(GOAL_ON_TRACK),
