@@ -5,8 +5,13 @@ with DEBUG off and BENCHMARK_MODE on (baseline routes + X-Query-Count header), w
 each endpoint for a fixed time at a fixed concurrency, alternating with its baseline so both see the same machine,
 for a few rounds. Loopback only; every loop is bounded in time. Results go to bench/results/ (git-ignored).
 
-Environment: BENCH_DATABASE_URL, BENCH_PORT, BENCH_WORKERS, BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS, BENCH_SEED,
-BENCH_ONLY (see the README's Benchmark section).
+An endpoint's ratio to its baseline is the median of paired slices: each round splits its time into BENCH_SLICES
+short turns, baseline and API back to back (in alternating order), and each pair gives one ratio. A shared machine's
+speed drifts by tens of percent within a minute; a pair sees the same machine, and the median of a few dozen pairs
+does not follow the one turn that happened to land on a slow second.
+
+Environment: BENCH_DATABASE_URL, BENCH_PORT, BENCH_WORKERS, BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS,
+BENCH_SLICES, BENCH_SEED, BENCH_ONLY (see the README's Benchmark section).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import platform
 import runpy
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -38,6 +44,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SLICES = int(os.environ.get("BENCH_SLICES", "6"))  # paired turns per endpoint per round
 SEED = int(os.environ.get("BENCH_SEED", "7"))
 # Comma-separated parts of endpoint names ("goals,analytics"): measure only those.
 ONLY = [part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()]
@@ -71,6 +78,8 @@ class Stats:
     queries: list[int] = field(default_factory=list)
     errors: dict[int, int] = field(default_factory=dict)
     memory_growth_kb: int = 0
+    # one ratio (this path's requests/s over its baseline's) per paired slice; empty for baselines and † rows
+    paired_ratios: list[float] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
@@ -81,6 +90,19 @@ class Stats:
         """The count most requests ran. A request that opened a new database connection also counts the backend's
         session set-up (MariaDB: SQL_AUTO_IS_NULL, isolation level), which says nothing about the endpoint."""
         return max(set(self.queries), key=self.queries.count) if self.queries else None
+
+    def ratio_to(self, baseline: Stats) -> float:
+        """Requests/s as a ratio to `baseline`: the median of the paired slices, or the totals' ratio without them."""
+        if self.paired_ratios:
+            return statistics.median(self.paired_ratios)
+        return self.rps / baseline.rps if baseline.rps else 0.0
+
+    def ratio_spread(self) -> str:
+        """The middle half of the paired ratios (first to third quartile), to show how much the machine moved."""
+        if len(self.paired_ratios) < 4:
+            return ""
+        low, _, high = statistics.quantiles(self.paired_ratios, n=4)
+        return f"{low:.2f}-{high:.2f}"
 
     def queries_text(self) -> str:
         if not self.queries:
@@ -302,6 +324,7 @@ def merge(into: Stats, part: Stats) -> None:
     for status, count in part.errors.items():
         into.errors[status] = into.errors.get(status, 0) + count
     into.memory_growth_kb = max(into.memory_growth_kb, part.memory_growth_kb)
+    into.paired_ratios += part.paired_ratios
 
 
 async def login(client: httpx.AsyncClient, email: str) -> str:
@@ -406,15 +429,26 @@ async def run_load(server: subprocess.Popen) -> dict:
         memory_warm = {pid: memory_kb(pid) for pid in workers}
         cpu_warm = {pid: cpu_seconds(pid) for pid in workers}
 
+        async def turn(endpoint: Endpoint, path: str, seconds: float) -> Stats:
+            before = {pid: memory_kb(pid) for pid in workers}
+            stats = await measure(client, endpoint, path, headers, seconds)
+            stats.memory_growth_kb = max(memory_kb(pid) - before[pid] for pid in workers)
+            merge(results.setdefault(path, Stats()), stats)
+            return stats
+
         results: dict[str, Stats] = {}
         for round_number in range(ROUNDS):
             print(f"round {round_number + 1}/{ROUNDS}", flush=True)
             for endpoint in endpoints:
-                for path in filter(None, [endpoint.baseline, endpoint.path]):
-                    before = {pid: memory_kb(pid) for pid in workers}
-                    stats = await measure(client, endpoint, path, headers, SECONDS)
-                    stats.memory_growth_kb = max(memory_kb(pid) - before[pid] for pid in workers)
-                    merge(results.setdefault(path, Stats()), stats)
+                if not endpoint.baseline:
+                    await turn(endpoint, endpoint.path, SECONDS)
+                    continue
+                for slice_number in range(SLICES):  # paired turns, the baseline first in every other pair
+                    first, second = (endpoint.baseline, endpoint.path)[:: 1 if slice_number % 2 == 0 else -1]
+                    by_path = {path: await turn(endpoint, path, SECONDS / SLICES) for path in (first, second)}
+                    base, own = by_path[endpoint.baseline], by_path[endpoint.path]
+                    if base.rps and own.rps:
+                        results[endpoint.path].paired_ratios.append(own.rps / base.rps)
         memory_end = {pid: memory_kb(pid) for pid in workers}
         rss_end = {pid: memory_kb(pid, "VmRSS") for pid in workers}
         cpu_used = {pid: cpu_seconds(pid) - cpu_warm[pid] for pid in workers}
@@ -465,7 +499,7 @@ def verdicts(endpoint: Endpoint, stats: Stats, baseline: Stats | None) -> list[s
     own_queries = stats.typical_queries - (1 if endpoint.authenticated else 0) if stats.queries else 0
     if budget is not None and own_queries > budget:
         notes.append(f"over the {budget}-query budget")
-    if endpoint.kind == "list" and baseline and stats.rps < LIST_MIN_RATIO * baseline.rps:
+    if endpoint.kind == "list" and baseline and stats.ratio_to(baseline) < LIST_MIN_RATIO:
         notes.append(f"below {LIST_MIN_RATIO}x baseline")
     if stats.errors:
         notes.append("errors " + ", ".join(f"{status}x{count}" for status, count in sorted(stats.errors.items())))
@@ -480,11 +514,13 @@ def report(outcome: dict, machine: dict[str, str], generated: str, served_by: st
         f"- Machine: {machine['cpu']}, {machine['memory']}; {machine['os']}; Python {machine['python']}",
         f"- Database: {machine['database']} (`{urlsplit(DATABASE_URL).scheme}`)",
         f"- Server: {served_by}, DEBUG off; load: {CONCURRENCY} concurrent clients (httpx, same machine), "
-        f"{SECONDS:g} s per endpoint per round, {ROUNDS} rounds alternating with the baseline",
+        f"{SECONDS:g} s per endpoint per round, {ROUNDS} rounds, each split into {SLICES} turns paired with the "
+        "baseline's",
         f"- Data: {generated}",
         "",
-        "| endpoint | req/s | x baseline | p50 ms | p95 ms | p50 x baseline | queries/req | worker peak growth |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | req/s | x baseline | (middle half) | p50 ms | p95 ms | p50 x baseline | queries/req "
+        "| worker peak growth |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     notes = []
     reference = stats.get(REFERENCE_BASELINE)
@@ -499,14 +535,14 @@ def report(outcome: dict, machine: dict[str, str], generated: str, served_by: st
         queries = own.queries_text()
         if base:
             lines.append(
-                f"| {endpoint.name} (baseline) | {base.rps:.0f} | 1.00 | {base.percentile(0.5):.1f} | "
+                f"| {endpoint.name} (baseline) | {base.rps:.0f} | 1.00 | | {base.percentile(0.5):.1f} | "
                 f"{base.percentile(0.95):.1f} | 1.00 | {base.queries_text()} | "
                 f"{base.memory_growth_kb} kB |"
             )
-        rps_ratio = f"{own.rps / ratio_to.rps:.2f}" if ratio_to else "-"
+        rps_ratio = f"{own.ratio_to(ratio_to):.2f}" if ratio_to else "-"
         p50_ratio = f"{own.percentile(0.5) / ratio_to.percentile(0.5):.2f}" if ratio_to else "-"
         lines.append(
-            f"| **{endpoint.name}** | {own.rps:.0f} | {rps_ratio} | {own.percentile(0.5):.1f} | "
+            f"| **{endpoint.name}** | {own.rps:.0f} | {rps_ratio} | {own.ratio_spread()} | {own.percentile(0.5):.1f} | "
             f"{own.percentile(0.95):.1f} | {p50_ratio} | {queries} | {own.memory_growth_kb} kB |"
         )
         notes += [f"- {endpoint.name}: {note}" for note in verdicts(endpoint, own, base)]
@@ -514,8 +550,10 @@ def report(outcome: dict, machine: dict[str, str], generated: str, served_by: st
     by_name = {endpoint.name: endpoint for endpoint in outcome["endpoints"]}
     lines += [
         "",
-        "Baseline rows: the same page from one hand-written statement and orjson. † no baseline of its own: ratios "
-        "are to the certificates first-page baseline. queries/req is what most requests ran, the token's user lookup "
+        "Baseline rows: the same page from one hand-written statement and orjson. x baseline: the median ratio of "
+        "requests/s over the turns paired with the baseline's, the middle half of those ratios beside it (req/s are "
+        "whole-run totals). † no baseline of its own: the ratio of totals to the certificates first-page baseline. "
+        "queries/req is what most requests ran, the token's user lookup "
         "included (1 per authenticated request), with the most any request ran when that differs (a request that "
         "opened a database connection also runs its session set-up); worker peak growth is the largest rise of a "
         "worker's VmHWM while that row ran.",

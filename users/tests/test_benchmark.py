@@ -145,3 +145,14 @@ def test_goal_baseline_serves_the_same_page_as_the_api(benchmark_mode, bearer_cl
 
     assert baseline.status_code == api.status_code
     assert baseline.content.replace(b"/bench/baseline/", b"/api/") == api.content
+
+
+def test_ratio_is_the_median_of_paired_turns():
+    """One slow turn moves the ratio of totals, not the median of the pairs; without pairs, totals are compared."""
+    from bench.run import Stats
+
+    baseline = Stats(requests=1000, seconds=2.0)
+    api = Stats(requests=500, seconds=2.0, paired_ratios=[0.55, 0.56, 0.2, 0.57, 0.58])
+    assert api.ratio_to(baseline) == 0.56
+    assert api.ratio_spread() == "0.38-0.57"
+    assert Stats(requests=500, seconds=2.0).ratio_to(baseline) == 0.5
