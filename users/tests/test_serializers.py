@@ -113,3 +113,30 @@ def test_every_model_serializer_writes_timestamps_with_the_shared_field():
         for name, field in serializer_class().fields.items():
             if isinstance(field, serializers.DateTimeField):
                 assert isinstance(field, DateTimeField), f"{serializer_class.__name__}.{name}"
+
+
+def test_every_serializer_writes_what_drf_writes(user, rf):
+    """ModelSerializer.to_representation reads columns its own way; every routed serializer's output still equals
+    DRF's own loop over the same rows (nulls, blanks, relations, annotations and properties included)."""
+    from rest_framework import serializers
+    from rest_framework.request import Request
+
+    from users.api.urls import router
+    from users.tests.factories import CertificateFactory, ProjectFactory, SkillFactory
+
+    certificate = CertificateFactory(user=user, credential_id="", expires_on=None)
+    project = ProjectFactory(user=user, certificate=certificate, end_date=None, work_type=None)
+    project.skills.add(SkillFactory(user=user, name="SQL"))
+    ProjectFactory(user=user)
+    GoalStepFactory(goal=GoalFactory(user=user))
+    request = Request(rf.get("/"))
+    request.user = user
+
+    for _prefix, viewset_class, _basename in router.registry:
+        if viewset_class.serializer_class is None or not hasattr(viewset_class, "get_queryset"):
+            continue
+        viewset = viewset_class(request=request, format_kwarg=None, kwargs={}, action="list")
+        rows = list(viewset.get_queryset())
+        serializer = viewset.get_serializer(rows, many=True)
+        drf_rows = [serializers.Serializer.to_representation(serializer.child, row) for row in rows]
+        assert serializer.data == drf_rows, viewset_class.__name__
