@@ -115,14 +115,12 @@ class ModelSerializer(serializers.ModelSerializer):
         return plan
 
 
-# Fields that hold other fields: a nested serializer, a relation list, a typed list or dict. Their children are bound
-# to them (child.parent), so a shallow copy would share children still bound to the prototype.
-_FIELDS_HOLDING_FIELDS = (
-    serializers.BaseSerializer,
-    serializers.ManyRelatedField,
-    serializers.ListField,
-    serializers.DictField,
-)
+# Fields that hold one child field, bound to them (child.parent): a typed list or dict, a relation list.
+_CHILD_ATTRIBUTE = {
+    serializers.ListField: "child",
+    serializers.DictField: "child",
+    serializers.ManyRelatedField: "child_relation",
+}
 
 
 def copy_for_instance(field: serializers.Field) -> serializers.Field:
@@ -131,14 +129,20 @@ def copy_for_instance(field: serializers.Field) -> serializers.Field:
     Binding sets only the copy's own attributes (field_name, parent, source, label), and a field's configuration
     (validators, choices, formats) is never changed afterwards, so a field is copied shallowly, at a fraction of the
     cost of DRF's deep copy, which builds it again from its arguments. A relation's copy gets its own queryset, so
-    rows ever cached on one could not outlive its request. A field that holds other fields is deep-copied, as DRF
-    copies every field.
+    rows ever cached on one could not outlive its request. A list or dict field gets its own copy of its child, bound
+    to it; a nested serializer, which holds a whole set of fields, is deep-copied, as DRF copies every field.
     """
-    if isinstance(field, _FIELDS_HOLDING_FIELDS):
+    if isinstance(field, serializers.BaseSerializer):
         return copy.deepcopy(field)
-    copied = copy.copy(field)
+    copied = object.__new__(type(field))  # copy.copy(), without its generic __reduce_ex__ round trip
+    copied.__dict__.update(field.__dict__)
     if isinstance(field, serializers.RelatedField) and field.queryset is not None:
         copied.queryset = field.queryset.all()
+    for holder, attribute in _CHILD_ATTRIBUTE.items():
+        if isinstance(field, holder):
+            child = copy_for_instance(getattr(field, attribute))  # bound by the holder's __init__ to the prototype:
+            child.parent = copied  # rebound to the copy (binding sets nothing else that differs)
+            setattr(copied, attribute, child)
     return copied
 
 

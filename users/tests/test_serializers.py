@@ -55,8 +55,8 @@ def test_validation_does_not_leak_between_requests(api_client, user):
 
 
 def test_each_instance_binds_its_own_copies():
-    """Leaf fields are shallow copies of the class's prototype, fields holding other fields deep copies: every field,
-    nested ones included, is bound to the instance that uses it, and the prototype stays unbound."""
+    """Fields are shallow copies of the class's prototype, nested serializers deep copies: every field, nested ones
+    included, is bound to the instance that uses it, and the prototype stays unbound."""
     from users.api.goals import GoalSerializer
 
     first, second = GoalSerializer(), GoalSerializer()
@@ -74,6 +74,22 @@ def test_each_instance_binds_its_own_copies():
     for field in GoalSerializer._prototype_fields.values():
         assert field.field_name is None
         assert field.parent is None
+
+
+def test_list_fields_get_their_own_child():
+    """A list field's copy holds its own copy of its child, bound to it; the prototype's child stays with the
+    prototype."""
+    from users.api.projects import ProjectSerializer
+
+    first, second = ProjectSerializer(), ProjectSerializer()
+    prototype = ProjectSerializer._prototype_fields["skills"]
+    for serializer in (first, second):
+        skills = serializer.fields["skills"]
+        assert skills.child is not prototype.child
+        assert skills.child.parent is skills
+        assert skills.parent is serializer
+    assert first.fields["skills"].child is not second.fields["skills"].child
+    assert prototype.child.parent is prototype
 
 
 def test_relations_get_their_own_queryset():
