@@ -149,7 +149,7 @@ def _doc(summary: str, description: str = "", **kwargs):
 class SkillViewSet(OwnedModelViewSet):
     """Your skills. Certificates and projects create them by name; here you list, rename, merge and delete them."""
 
-    queryset = Skill.objects.with_evidence()
+    queryset = Skill.objects.all()  # with_evidence() per request (get_queryset): it reads today
     serializer_class = SkillSerializer
     filterset_class = None
     search_fields = ["name"]
@@ -166,7 +166,7 @@ class SkillViewSet(OwnedModelViewSet):
     ordering = ["normalized_name", "id"]
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        queryset = super().get_queryset().with_evidence()
         if self.action in ("retrieve", "merge"):
             queryset = queryset.prefetch_related(
                 Prefetch("certificates", Certificate.objects.order_by("-date_earned", "-id")),

@@ -404,3 +404,20 @@ def test_two_opposite_merges_at_once_give_one_200_and_lose_no_evidence():
         survivor = Skill.objects.get(pk__in=[first.pk, second.pk])
         assert survivor.certificates.count() == 20
         survivor.delete()
+
+
+def test_has_valid_certificate_follows_the_day(api_client, user):
+    """A certificate that expires today backs its skill today, and no longer tomorrow, without a restart: the skills
+    list builds its evidence per request, as the certificates list and the skills analytics do (found by QA: the list
+    kept the day its worker started)."""
+    from unittest import mock
+
+    today = timezone.localdate()
+    certificate = CertificateFactory(user=user, date_earned=today - datetime.timedelta(days=10), expires_on=today)
+    certificate.skills.add(SkillFactory(user=user, name="Python"))
+    assert api_client.get("/api/skills/").json()["results"][0]["has_valid_certificate"] is True
+
+    with mock.patch("django.utils.timezone.localdate", return_value=today + datetime.timedelta(days=1)):
+        assert api_client.get("/api/certificates/").json()["results"][0]["is_expired"] is True
+        assert api_client.get("/api/analytics/skills/").json()["top_skills"][0]["has_valid_certificate"] is False
+        assert api_client.get("/api/skills/").json()["results"][0]["has_valid_certificate"] is False
