@@ -6,3 +6,6 @@ class UsersConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "users"
+
+    def ready(self):
+        from users import checks  # noqa: F401  (registers the system checks)
