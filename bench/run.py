@@ -5,10 +5,11 @@ with DEBUG off and BENCHMARK_MODE on (baseline routes + X-Query-Count header), w
 each endpoint for a fixed time at a fixed concurrency, alternating with its baseline so both see the same machine,
 for a few rounds. Loopback only; every loop is bounded in time. Results go to bench/results/ (git-ignored).
 
-An endpoint's ratio to its baseline is the median of paired slices: each round splits its time into BENCH_SLICES
-short turns, baseline and API back to back (in alternating order), and each pair gives one ratio. A shared machine's
-speed drifts by tens of percent within a minute; a pair sees the same machine, and the median of a few dozen pairs
-does not follow the one turn that happened to land on a slow second.
+An endpoint's ratio to its baseline is the median of paired turns: each round splits its time into BENCH_SLICES
+short turns, baseline and API back to back (which goes first alternates), and each pair gives one ratio. Rows without
+a baseline of their own are paired with the first certificates page's. A shared machine's speed drifts by a third
+between runs minutes apart; a pair sees the same machine, and the median of a few dozen pairs does not follow the one
+turn that happened to land on a slow stretch.
 
 Environment: BENCH_DATABASE_URL, BENCH_PORT, BENCH_WORKERS, BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS,
 BENCH_SLICES, BENCH_SEED, BENCH_ONLY (see the README's Benchmark section).
@@ -44,7 +45,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-SLICES = int(os.environ.get("BENCH_SLICES", "6"))  # paired turns per endpoint per round
+SLICES = max(1, int(os.environ.get("BENCH_SLICES", "4")))  # paired turns per endpoint per round
 SEED = int(os.environ.get("BENCH_SEED", "7"))
 # Comma-separated parts of endpoint names ("goals,analytics"): measure only those.
 ONLY = [part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()]
@@ -77,7 +78,8 @@ class Stats:
     latencies: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
     errors: dict[int, int] = field(default_factory=dict)
-    memory_growth_kb: int = 0
+    # per worker pid: how much its peak memory (VmHWM) rose during this path's turns, summed over them
+    memory_growth_by_worker: dict[int, int] = field(default_factory=dict)
     # one ratio (this path's requests/s over its baseline's) per paired slice; empty for baselines and † rows
     paired_ratios: list[float] = field(default_factory=list)
 
@@ -91,8 +93,13 @@ class Stats:
         session set-up (MariaDB: SQL_AUTO_IS_NULL, isolation level), which says nothing about the endpoint."""
         return max(set(self.queries), key=self.queries.count) if self.queries else None
 
+    @property
+    def memory_growth_kb(self) -> int:
+        return max(self.memory_growth_by_worker.values(), default=0)
+
     def ratio_to(self, baseline: Stats) -> float:
-        """Requests/s as a ratio to `baseline`: the median of the paired slices, or the totals' ratio without them."""
+        """Requests/s as a ratio to `baseline`: the median of the turns paired with its turns, or, when no pair was
+        measured, the ratio of the two totals."""
         if self.paired_ratios:
             return statistics.median(self.paired_ratios)
         return self.rps / baseline.rps if baseline.rps else 0.0
@@ -101,7 +108,7 @@ class Stats:
         """The middle half of the paired ratios (first to third quartile), to show how much the machine moved."""
         if len(self.paired_ratios) < 4:
             return ""
-        low, _, high = statistics.quantiles(self.paired_ratios, n=4)
+        low, _, high = statistics.quantiles(self.paired_ratios, n=4, method="inclusive")
         return f"{low:.2f}-{high:.2f}"
 
     def queries_text(self) -> str:
@@ -323,7 +330,8 @@ def merge(into: Stats, part: Stats) -> None:
     into.queries += part.queries
     for status, count in part.errors.items():
         into.errors[status] = into.errors.get(status, 0) + count
-    into.memory_growth_kb = max(into.memory_growth_kb, part.memory_growth_kb)
+    for pid, growth in part.memory_growth_by_worker.items():
+        into.memory_growth_by_worker[pid] = into.memory_growth_by_worker.get(pid, 0) + growth
     into.paired_ratios += part.paired_ratios
 
 
@@ -432,21 +440,26 @@ async def run_load(server: subprocess.Popen) -> dict:
         async def turn(endpoint: Endpoint, path: str, seconds: float) -> Stats:
             before = {pid: memory_kb(pid) for pid in workers}
             stats = await measure(client, endpoint, path, headers, seconds)
-            stats.memory_growth_kb = max(memory_kb(pid) - before[pid] for pid in workers)
+            stats.memory_growth_by_worker = {pid: memory_kb(pid) - before[pid] for pid in workers}
             merge(results.setdefault(path, Stats()), stats)
             return stats
 
+        # rows without a baseline of their own are paired with the reference page's baseline
+        reference = next(endpoint for endpoint in endpoints if endpoint.baseline == REFERENCE_BASELINE)
         results: dict[str, Stats] = {}
+        pairs = 0
         for round_number in range(ROUNDS):
             print(f"round {round_number + 1}/{ROUNDS}", flush=True)
             for endpoint in endpoints:
-                if not endpoint.baseline:
+                if endpoint.kind == "login":  # half a second a request: one whole turn, compared by its totals
                     await turn(endpoint, endpoint.path, SECONDS)
                     continue
-                for slice_number in range(SLICES):  # paired turns, the baseline first in every other pair
-                    first, second = (endpoint.baseline, endpoint.path)[:: 1 if slice_number % 2 == 0 else -1]
-                    by_path = {path: await turn(endpoint, path, SECONDS / SLICES) for path in (first, second)}
-                    base, own = by_path[endpoint.baseline], by_path[endpoint.path]
+                baseline = (endpoint, endpoint.baseline) if endpoint.baseline else (reference, REFERENCE_BASELINE)
+                for _ in range(SLICES):  # paired turns, the baseline first in every other pair
+                    sides = [baseline, (endpoint, endpoint.path)][:: 1 if pairs % 2 == 0 else -1]
+                    pairs += 1
+                    by_path = {path: await turn(caller, path, SECONDS / SLICES) for caller, path in sides}
+                    base, own = by_path[baseline[1]], by_path[endpoint.path]
                     if base.rps and own.rps:
                         results[endpoint.path].paired_ratios.append(own.rps / base.rps)
         memory_end = {pid: memory_kb(pid) for pid in workers}
@@ -552,11 +565,12 @@ def report(outcome: dict, machine: dict[str, str], generated: str, served_by: st
         "",
         "Baseline rows: the same page from one hand-written statement and orjson. x baseline: the median ratio of "
         "requests/s over the turns paired with the baseline's, the middle half of those ratios beside it (req/s are "
-        "whole-run totals). † no baseline of its own: the ratio of totals to the certificates first-page baseline. "
+        "whole-run totals). † no baseline of its own: paired with the certificates first-page baseline (login: the "
+        "ratio of totals). "
         "queries/req is what most requests ran, the token's user lookup "
         "included (1 per authenticated request), with the most any request ran when that differs (a request that "
-        "opened a database connection also runs its session set-up); worker peak growth is the largest rise of a "
-        "worker's VmHWM while that row ran.",
+        "opened a database connection also runs its session set-up); worker peak growth is how much a worker's "
+        "VmHWM rose during that row's turns, added up over them (the worker that grew most).",
     ]
     lines += ["", "First page against a deep page (p50 latency ratio; target at most 2x):", ""]
     for group, deep in [("certificates", "page 100"), ("projects", "page 100"), ("goals", "last page (3)")]:
@@ -606,6 +620,7 @@ def main() -> None:
     raw = {
         path: {
             "rps": stat.rps,
+            "paired_ratios": stat.paired_ratios,
             "p50_ms": stat.percentile(0.5),
             "p95_ms": stat.percentile(0.95),
             "queries": sorted(set(stat.queries)),
